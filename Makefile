@@ -1,0 +1,102 @@
+# rtforge — see README.md. `make` builds, `make check` tests everything,
+# `make run` starts a local rtforge on its --dev defaults.
+
+CC      ?= cc
+# snprintf cutting a message at its buffer is the cap working, not a bug.
+WARN    := -Wall -Wextra -Werror -Wno-format-truncation
+CSTD    := -std=c11 -D_GNU_SOURCE
+INCS    := -Icommon -Idaemon -Iworker-build -Iworker-sign
+CFLAGS  ?= -O2 -g
+HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+LDHARD  := -pie -Wl,-z,relro,-z,now
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LIBS    := -levent -ljansson -lsodium
+
+COMMON_SRC := $(wildcard common/*.c)
+DAEMON_SRC := $(wildcard daemon/*.c)
+BUILD_SRC  := $(wildcard worker-build/*.c)
+SIGN_SRC   := $(wildcard worker-sign/*.c)
+
+# Normal objects go to obj/, sanitizer objects to obj-asan/.
+obj      = $(patsubst %.c,obj/%.o,$(1))
+obj_asan = $(patsubst %.c,obj-asan/%.o,$(1))
+
+BINS      := bin/rtforged bin/rtforge-build bin/rtforge-sign
+BINS_ASAN := bin-asan/rtforged bin-asan/rtforge-build bin-asan/rtforge-sign
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all asan deps check unit integration run lint clean reset-state
+
+all: $(BINS)
+asan: $(BINS_ASAN)
+
+obj/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(HARDEN) $(INCS) -c $< -o $@
+
+obj-asan/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INCS) -c $< -o $@
+
+bin/rtforged: $(call obj,$(COMMON_SRC) $(DAEMON_SRC))
+	@mkdir -p bin
+	$(CC) $(LDHARD) -o $@ $^ $(LIBS)
+bin/rtforge-build: $(call obj,$(COMMON_SRC) $(BUILD_SRC))
+	@mkdir -p bin
+	$(CC) $(LDHARD) -o $@ $^ $(LIBS)
+bin/rtforge-sign: $(call obj,$(COMMON_SRC) $(SIGN_SRC))
+	@mkdir -p bin
+	$(CC) $(LDHARD) -o $@ $^ $(LIBS)
+
+bin-asan/rtforged: $(call obj_asan,$(COMMON_SRC) $(DAEMON_SRC))
+	@mkdir -p bin-asan
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+bin-asan/rtforge-build: $(call obj_asan,$(COMMON_SRC) $(BUILD_SRC))
+	@mkdir -p bin-asan
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+bin-asan/rtforge-sign: $(call obj_asan,$(COMMON_SRC) $(SIGN_SRC))
+	@mkdir -p bin-asan
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+# Each unit test links the objects it tests; they are all small, so every
+# test gets the common, daemon-helper and build-worker helper objects.
+UNIT_LIB := $(call obj_asan,$(COMMON_SRC) daemon/sse_format.c \
+	worker-build/cargo_json.c worker-build/progress.c)
+bin-asan/test_%: obj-asan/tests/unit/test_%.o $(UNIT_LIB)
+	@mkdir -p bin-asan
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+obj-asan/tests/unit/%.o: tests/unit/%.c tests/unit/testlib.h $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INCS) -Itests/unit -c $< -o $@
+
+deps:
+	@packaging/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all asan $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory lint
+	@tests/run-all.sh
+
+unit: asan $(UNIT_TESTS)
+	@tests/run-all.sh unit
+
+integration: all asan
+	@tests/run-all.sh integration
+
+lint:
+	@cppcheck --quiet --error-exitcode=1 --inline-suppr \
+		--enable=warning,style,performance,portability \
+		--suppress=missingIncludeSystem --suppress=unusedFunction \
+		--std=c11 -D_GNU_SOURCE $(INCS) common daemon worker-build worker-sign
+	@echo "cppcheck: clean"
+
+run: deps all
+	@tests/run-dev.sh
+
+# The --dev state (jobs, logs, artifacts, cargo target dir) lives in state/.
+reset-state:
+	rm -rf state
+
+clean:
+	rm -rf obj obj-asan bin bin-asan

@@ -1,0 +1,99 @@
+/* The one configuration of rtforge: parsed and validated once by the
+ * supervisor (from a JSON file, or from --dev defaults), then handed to each
+ * role as JSON over its IPC channel, where it is validated again by the same
+ * code. Unknown keys and wrong types are errors that name key and origin. */
+#ifndef RTFORGE_CONFIG_H
+#define RTFORGE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_PATH_MAX 1024
+#define CONFIG_NAME_MAX 64
+#define CONFIG_URL_MAX 512
+#define CONFIG_ENV_MAX 32
+#define CONFIG_ENV_VALUE_MAX 1024
+#define CONFIG_FEATURES_MAX 32
+#define CONFIG_TEXT_MAX (256 * 1024) /* a config file larger than this is refused */
+
+#define CONFIG_DEFAULT_FILE "/etc/rtforge/rtforge.json"
+
+struct config_env_var {
+	char name[CONFIG_NAME_MAX];
+	char value[CONFIG_ENV_VALUE_MAX];
+};
+
+struct config_build {
+	char source_dir[CONFIG_PATH_MAX];   /* cargo workspace */
+	char cargo[CONFIG_PATH_MAX];        /* the cargo binary */
+	char toolchain_dir[CONFIG_PATH_MAX];/* holds bin/rustc, bin/cargo */
+	char cargo_home[CONFIG_PATH_MAX];   /* "" = <state_dir>/cargo-home */
+	char target_dir[CONFIG_PATH_MAX];   /* "" = <state_dir>/target */
+	char runtime_package[CONFIG_NAME_MAX];
+	char node_package[CONFIG_NAME_MAX];
+	/* Relative to the target dir's parent convention used by cargo:
+	 * "" = release/wbuild/<pkg>/<pkg_>.compact.compressed.wasm and
+	 * release/<node pkg>, both relative to target_dir. */
+	char runtime_artifact[CONFIG_PATH_MAX];
+	char node_artifact[CONFIG_PATH_MAX];
+	unsigned timeout_seconds;           /* wall clock per build */
+	size_t env_count;
+	struct config_env_var env[CONFIG_ENV_MAX];
+};
+
+struct config_users {
+	char web[CONFIG_NAME_MAX];
+	char build[CONFIG_NAME_MAX];
+	char sign[CONFIG_NAME_MAX];
+};
+
+struct rtforge_config {
+	bool dev;                           /* --dev: loopback only, auth off */
+	char origin[CONFIG_PATH_MAX];       /* file name, or "--dev defaults" */
+	char listen_host[CONFIG_NAME_MAX];  /* "127.0.0.1", "::1", "0.0.0.0" */
+	unsigned short listen_port;
+	char base_path[CONFIG_NAME_MAX];    /* "/" or "/rtforge/" */
+	char state_dir[CONFIG_PATH_MAX];
+	char web_dir[CONFIG_PATH_MAX];
+	char libexec_dir[CONFIG_PATH_MAX];  /* "" = directory of rtforged */
+	char node_url[CONFIG_URL_MAX];
+	struct config_users users;
+	struct config_build build;
+};
+
+/* Production defaults (quantumharmony-runtime, /var/lib/rtforge, ...). */
+void config_set_defaults(struct rtforge_config *cfg);
+
+/* --dev defaults: loopback 127.0.0.1:8080, demo workspace
+ * <repo_root>/tests/demo-workspace, packages demo-runtime/demo-node,
+ * state <repo_root>/state, web <repo_root>/web, node http://127.0.0.1:9944.
+ * Returns 0, or -1 with cfg unchanged and errno EINVAL (repo_root is not
+ * absolute) or ENAMETOOLONG (a path would not fit): never truncates. */
+int config_set_dev_defaults(struct rtforge_config *cfg, const char *repo_root);
+
+/* Overlay JSON text onto cfg (which holds defaults) and validate all of it.
+ * origin names the file (or "ipc") in error messages.
+ * Returns 0, or -1 with a one-line message in err such as
+ * "/etc/rtforge/rtforge.json: unknown key \"build.cargoo\"" or
+ * "x.json: key \"listen\": expected \"HOST:PORT\" with a port 1-65535". */
+int config_load_json(struct rtforge_config *cfg, const char *text, size_t len,
+    const char *origin, char *err, size_t errlen);
+
+/* Reads (at most CONFIG_TEXT_MAX bytes) and loads a file as above. */
+int config_load_file(struct rtforge_config *cfg, const char *path, char *err,
+    size_t errlen);
+
+/* Checks cross-field rules (dev implies loopback listen, absolute paths ...).
+ * config_load_json calls it; the supervisor calls it again after applying
+ * command-line flags. */
+int config_validate(const struct rtforge_config *cfg, char *err, size_t errlen);
+
+/* Serialises every field but origin, so that config_load_json(config_to_json(c))
+ * reproduces c. Returns malloc'd text (free() it), or NULL on allocation
+ * failure or a string that is not UTF-8 (config_validate refuses those). */
+char *config_to_json(const struct rtforge_config *cfg);
+
+/* True for 127.0.0.0/8, ::1 and "localhost". */
+bool config_host_is_loopback(const char *host);
+
+#endif

@@ -1,0 +1,10 @@
+#ifndef RTFORGE_TIMEFMT_H
+#define RTFORGE_TIMEFMT_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* "2026-11-26T15:20:48Z" */
+void format_rfc3339(time_t t, char *out, size_t len);
+
+#endif

@@ -1,0 +1,87 @@
+/* The front role: the only process that listens. It serves the JSON API,
+ * the SSE streams and the static page, and turns requests into messages to
+ * the workers. It never holds a key and never writes artifacts. */
+#ifndef RTFORGE_FRONT_H
+#define RTFORGE_FRONT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+
+#include "config.h"
+
+#define FRONT_BODY_MAX (64 * 1024)	/* JSON bodies on the API */
+#define FRONT_HTTP_BODY_MAX (1024 * 1024) /* libevent's own hard cap */
+#define FRONT_WORKER_REPLY_TIMEOUT 10	/* seconds */
+
+struct chan;
+
+struct worker_link {
+	const char *name;		/* "build", "sign" */
+	struct chan *chan;
+	json_t *last_status;		/* from the worker, or NULL */
+	time_t connected_at;
+};
+
+struct front {
+	struct event_base *base;
+	struct evhttp *http;
+	struct rtforge_config cfg;
+	bool configured;
+	struct worker_link build;
+	struct worker_link sign;
+	uint32_t next_request_id;
+	time_t started_at;
+};
+
+extern struct front fr;
+
+/* front.c */
+int front_main(void);
+/* Sends a request to a worker and calls back when it replies, or answers
+ * the HTTP request itself with 503/504 when the worker cannot. */
+typedef void (*worker_reply_fn)(struct evhttp_request *req, unsigned status,
+    json_t *body, void *arg);
+void front_ask_worker(struct worker_link *w, struct evhttp_request *req,
+    uint32_t type, const char *json_payload, const uint64_t *u64_payload,
+    worker_reply_fn fn, void *arg);
+
+/* routes.c */
+void routes_dispatch(struct evhttp_request *req, void *arg);
+
+/* http_util.c */
+void http_reply_json(struct evhttp_request *req, int status, json_t *body);
+void http_reply_error(struct evhttp_request *req, int status,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Reads the request body as a JSON object. On failure it has answered the
+ * request (400/413) and returns NULL. An empty body gives {}. */
+json_t *http_read_json_body(struct evhttp_request *req, size_t cap);
+/* The request path with the base path removed, percent-decoded; NULL when
+ * the request lies outside the base path or is malformed. */
+char *http_route_path(struct evhttp_request *req);
+const char *http_method_name(enum evhttp_cmd_type cmd);
+
+/* sse.c */
+void sse_init(void);
+/* Starts streaming job events to req, beginning after last_id. */
+void sse_subscribe(struct evhttp_request *req, uint64_t job_id,
+    uint64_t last_id);
+/* A live event from the build worker. */
+void sse_on_event(uint64_t job_id, uint64_t event_id, const char *name,
+    const char *data, size_t data_len);
+size_t sse_subscriber_count(void);
+
+/* jobs_view.c */
+json_t *jobs_view_list(size_t limit);
+json_t *jobs_view_one(uint64_t job_id);
+bool jobs_view_exists(uint64_t job_id);
+json_t *jobs_view_artifacts(size_t limit);
+
+/* static_files.c */
+void static_serve(struct evhttp_request *req, const char *path);
+
+#endif

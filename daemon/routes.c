@@ -1,0 +1,335 @@
+/* The HTTP API: which handler answers which method and path, and the
+ * checks on every request body. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "front.h"
+#include "ipc.h"
+#include "jobfile.h"
+#include "sse_format.h"
+
+#define FEATURES_COUNT_MAX 32
+#define FEATURE_NAME_MAX 64
+#define JOBS_LIST_DEFAULT 50
+#define JOBS_LIST_MAX 500
+
+static bool
+is_method(struct evhttp_request *req, enum evhttp_cmd_type want,
+    const char *allow)
+{
+	enum evhttp_cmd_type got = evhttp_request_get_command(req);
+	if (got == want || (want == EVHTTP_REQ_GET && got == EVHTTP_REQ_HEAD))
+		return true;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    allow);
+	http_reply_error(req, 405, "method %s is not allowed here; use %s",
+	    http_method_name(got), allow);
+	return false;
+}
+
+static int
+check_bool(json_t *body, const char *key, char *err, size_t len)
+{
+	json_t *v = json_object_get(body, key);
+	if (v && !json_is_boolean(v)) {
+		snprintf(err, len, "field \"%s\" must be true or false", key);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+feature_ok(const char *f)
+{
+	size_t n = strlen(f);
+	if (n == 0 || n > FEATURE_NAME_MAX)
+		return false;
+	return strspn(f, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_/") == n;
+}
+
+static int
+check_features(json_t *body, char *err, size_t len)
+{
+	json_t *arr = json_object_get(body, "features"), *f;
+	size_t i;
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > FEATURES_COUNT_MAX) {
+		snprintf(err, len, "field \"features\" must be an array of at "
+		    "most %d feature names", FEATURES_COUNT_MAX);
+		return -1;
+	}
+	json_array_foreach(arr, i, f) {
+		if (!json_is_string(f) || !feature_ok(json_string_value(f))) {
+			snprintf(err, len, "features[%zu] must be a cargo "
+			    "feature name: letters, digits, '-', '_' or '/', "
+			    "at most %d characters", i, FEATURE_NAME_MAX);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+check_known_fields(json_t *body, const char *const *known, char *err,
+    size_t len)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v) {
+		bool ok = false;
+		for (size_t i = 0; known[i]; i++)
+			ok = ok || strcmp(key, known[i]) == 0;
+		if (!ok) {
+			char list[256] = "";
+			for (size_t i = 0; known[i]; i++) {
+				size_t used = strlen(list);
+				snprintf(list + used, sizeof(list) - used,
+				    "%s%s", i ? ", " : "", known[i]);
+			}
+			snprintf(err, len, "unknown field \"%.64s\"; this "
+			    "endpoint takes: %s", key, list);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Validates a build request body; 0, or an HTTP status with err set. */
+static int
+check_build_body(json_t *body, bool node, char *err, size_t len)
+{
+	static const char *const runtime_fields[] = { "use_docker", "clean",
+		"features", NULL };
+	static const char *const node_fields[] = { "use_docker", "clean",
+		"target", NULL };
+	if (check_known_fields(body, node ? node_fields : runtime_fields, err,
+	    len) != 0 || check_bool(body, "use_docker", err, len) != 0 ||
+	    check_bool(body, "clean", err, len) != 0 ||
+	    check_features(body, err, len) != 0)
+		return 400;
+	json_t *target = json_object_get(body, "target");
+	if (target && (!json_is_string(target) ||
+	    (strcmp(json_string_value(target), "release") != 0 &&
+	    strcmp(json_string_value(target), "debug") != 0))) {
+		snprintf(err, len, "field \"target\" must be \"release\" or "
+		    "\"debug\"");
+		return 400;
+	}
+	if (json_is_true(json_object_get(body, "use_docker"))) {
+		snprintf(err, len, "container builds are not available on "
+		    "this host yet; send \"use_docker\": false to build "
+		    "natively");
+		return 422;
+	}
+	return 0;
+}
+
+static void
+build_started(struct evhttp_request *req, unsigned status, json_t *body,
+    void *arg)
+{
+	(void)arg;
+	const char *id = json_string_value(json_object_get(body, "job_id"));
+	if (status == 202 && id) {
+		char endpoint[CONFIG_NAME_MAX + 64];
+		json_int_t position = json_integer_value(json_object_get(body,
+		    "position"));
+		snprintf(endpoint, sizeof(endpoint), "%sapi/build/status/%s",
+		    fr.cfg.base_path, id);
+		json_object_set_new(body, "sse_endpoint", json_string(endpoint));
+		json_object_set_new(body, "message", json_string(position > 1 ?
+		    "build queued behind another; follow sse_endpoint" :
+		    "build queued; follow sse_endpoint for progress"));
+	}
+	http_reply_json(req, (int)status, json_incref(body));
+}
+
+static void
+route_build_start(struct evhttp_request *req, bool node)
+{
+	char err[512];
+	if (!is_method(req, EVHTTP_REQ_POST, "POST"))
+		return;
+	json_t *body = http_read_json_body(req, FRONT_BODY_MAX);
+	if (body == NULL)
+		return;
+	int status = check_build_body(body, node, err, sizeof(err));
+	if (status != 0) {
+		json_decref(body);
+		http_reply_error(req, status, "%s", err);
+		return;
+	}
+	json_t *msg = json_pack("{s:s, s:b, s:O}", "kind", node ? "node" :
+	    "runtime", "clean", json_is_true(json_object_get(body, "clean")),
+	    "features", json_object_get(body, "features") ?
+	    json_object_get(body, "features") : json_array());
+	if (msg && node && json_object_get(body, "target"))
+		json_object_set(msg, "target", json_object_get(body, "target"));
+	json_decref(body);
+	char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+	json_decref(msg);
+	if (text == NULL) {
+		http_reply_error(req, 500, "out of memory; try again");
+		return;
+	}
+	front_ask_worker(&fr.build, req, IPC_BUILD_START, text, NULL,
+	    build_started, NULL);
+	free(text);
+}
+
+static void
+route_job_stream(struct evhttp_request *req, uint64_t id)
+{
+	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+		return;
+	if (id == 0 || !jobs_view_exists(id)) {
+		http_reply_error(req, 404, "no such job; list jobs with GET "
+		    "%sapi/build/jobs", fr.cfg.base_path);
+		return;
+	}
+	const char *header = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Last-Event-ID");
+	struct evkeyvalq query;
+	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	const char *from_query = NULL;
+	TAILQ_INIT(&query);
+	if (q && evhttp_parse_query_str(q, &query) == 0)
+		from_query = evhttp_find_header(&query, "last_event_id");
+	uint64_t last_id;
+	int r = sse_resume_point(header, from_query, &last_id);
+	evhttp_clear_headers(&query);
+	if (r != 0) {
+		http_reply_error(req, 400, "Last-Event-ID (or last_event_id) "
+		    "must be a decimal event id");
+		return;
+	}
+	sse_subscribe(req, id, last_id);
+}
+
+static void
+reply_passthrough(struct evhttp_request *req, unsigned status, json_t *body,
+    void *arg)
+{
+	(void)arg;
+	http_reply_json(req, (int)status, json_incref(body));
+}
+
+static void
+route_job(struct evhttp_request *req, uint64_t id)
+{
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	if (cmd == EVHTTP_REQ_DELETE) {
+		if (id == 0) {
+			http_reply_error(req, 404, "no such job");
+			return;
+		}
+		front_ask_worker(&fr.build, req, IPC_BUILD_CANCEL, NULL, &id,
+		    reply_passthrough, NULL);
+		return;
+	}
+	if (!is_method(req, EVHTTP_REQ_GET, "GET, DELETE"))
+		return;
+	json_t *job = id ? jobs_view_one(id) : NULL;
+	if (job == NULL) {
+		http_reply_error(req, 404, "no such job; list jobs with GET "
+		    "%sapi/build/jobs", fr.cfg.base_path);
+		return;
+	}
+	http_reply_json(req, 200, job);
+}
+
+static void
+route_jobs(struct evhttp_request *req)
+{
+	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+		return;
+	http_reply_json(req, 200, json_pack("{s:o}", "jobs",
+	    jobs_view_list(JOBS_LIST_DEFAULT)));
+}
+
+static void
+route_artifacts(struct evhttp_request *req)
+{
+	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+		return;
+	http_reply_json(req, 200, jobs_view_artifacts(JOBS_LIST_MAX));
+}
+
+static json_t *
+worker_health(const struct worker_link *w)
+{
+	json_t *o = json_pack("{s:s}", "state", w->chan ? "up" : "down");
+	if (w->chan && w->last_status)
+		json_object_set(o, "status", w->last_status);
+	return o;
+}
+
+static void
+route_health(struct evhttp_request *req)
+{
+	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+		return;
+	bool all_up = fr.build.chan && fr.sign.chan;
+	http_reply_json(req, 200, json_pack("{s:s, s:{s:{s:s, s:i, s:i}, s:o, "
+	    "s:o}}", "status", all_up ? "ok" : "degraded", "roles", "front",
+	    "state", "up", "pid", (int)getpid(), "streams",
+	    (int)sse_subscriber_count(), "build", worker_health(&fr.build),
+	    "sign", worker_health(&fr.sign)));
+}
+
+static bool
+starts_with(const char *s, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(s, prefix, n) != 0)
+		return false;
+	*rest = s + n;
+	return true;
+}
+
+static void
+route_api(struct evhttp_request *req, const char *path)
+{
+	const char *rest;
+	if (strcmp(path, "/api/build/runtime") == 0)
+		route_build_start(req, false);
+	else if (strcmp(path, "/api/build/node") == 0)
+		route_build_start(req, true);
+	else if (strcmp(path, "/api/build/jobs") == 0)
+		route_jobs(req);
+	else if (strcmp(path, "/api/build/artifacts") == 0)
+		route_artifacts(req);
+	else if (starts_with(path, "/api/build/jobs/", &rest))
+		route_job(req, jobfile_parse_id(rest));
+	else if (starts_with(path, "/api/build/status/", &rest))
+		route_job_stream(req, jobfile_parse_id(rest));
+	else
+		http_reply_error(req, 404, "no such endpoint: %.200s", path);
+}
+
+void
+routes_dispatch(struct evhttp_request *req, void *arg)
+{
+	(void)arg;
+	char *path = http_route_path(req);
+	if (path == NULL) {
+		http_reply_error(req, 404, "not found; rtforge serves under %s",
+		    fr.cfg.base_path);
+		return;
+	}
+	if (strcmp(path, "/healthz") == 0)
+		route_health(req);
+	else if (strcmp(path, "/api") == 0 || strncmp(path, "/api/", 5) == 0)
+		route_api(req, path);
+	else if (is_method(req, EVHTTP_REQ_GET, "GET"))
+		static_serve(req, path);
+	free(path);
+}

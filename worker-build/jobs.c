@@ -1,0 +1,491 @@
+/* Build jobs: creation, the FIFO, their records and event logs on disk,
+ * and recovery after a restart. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "build_worker.h"
+#include "chan.h"
+#include "fsutil.h"
+#include "ipc.h"
+#include "jobfile.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define PROGRESS_SAVE_INTERVAL 1	/* seconds between non-durable saves */
+#define JOBS_RECOVER_MAX 100000
+
+const char *
+job_kind_name(enum job_kind kind)
+{
+	return kind == JOB_NODE ? "node" : "runtime";
+}
+
+const char *
+job_status_name(enum job_status status)
+{
+	static const char *names[] = { "queued", "running", "success",
+		"failed", "cancelled" };
+	return names[status];
+}
+
+static int
+status_from_name(const char *s, enum job_status *out)
+{
+	for (int i = JOB_QUEUED; i <= JOB_CANCELLED; i++)
+		if (strcmp(s, job_status_name(i)) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+jobs_init_state(void)
+{
+	const char *state = bw.cfg->state_dir;
+	char path[1200];
+	const char *subdirs[] = { "jobs", "artifacts" };
+	if (fs_mkdirs(state, 0750) != 0) {
+		log_warn("cannot create state directory %s", state);
+		return -1;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		if (fs_join(path, sizeof(path), state, subdirs[i]) != 0 ||
+		    fs_mkdirs(path, 0750) != 0) {
+			log_warn("cannot create %s", path);
+			return -1;
+		}
+	}
+	if (fs_mkdirs(build_target_dir(), 0750) != 0 ||
+	    fs_mkdirs(build_cargo_home(), 0750) != 0) {
+		log_warn("cannot create the target dir %s or cargo home %s",
+		    build_target_dir(), build_cargo_home());
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *
+artifact_json(const struct build_job *job)
+{
+	const struct artifact_info *a = &job->artifact;
+	char id[24];
+	snprintf(id, sizeof(id), "%" PRIu64, job->id);
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "path", a->path,
+	    "size", (json_int_t)a->size, "hash", a->hash, "built_at",
+	    a->built_at, "job_id", id, "kind", job_kind_name(job->kind));
+	if (o && job->kind == JOB_NODE)
+		json_object_set_new(o, "sha256", json_string(a->sha256));
+	return o;
+}
+
+static json_t *
+features_json(const char *features)
+{
+	json_t *arr = json_array();
+	char copy[JOB_FEATURES_MAX];
+	snprintf(copy, sizeof(copy), "%s", features);
+	char *save = NULL;
+	for (char *f = strtok_r(copy, ",", &save); f && arr;
+	    f = strtok_r(NULL, ",", &save))
+		json_array_append_new(arr, json_string(f));
+	return arr;
+}
+
+static void
+set_time(json_t *o, const char *key, time_t t)
+{
+	char buf[32];
+	if (t == 0) {
+		json_object_set_new(o, key, json_null());
+		return;
+	}
+	format_rfc3339(t, buf, sizeof(buf));
+	json_object_set_new(o, key, json_string(buf));
+}
+
+static json_t *
+job_record_json(const struct build_job *job)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%" PRIu64, job->id);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:b, s:o, s:s, s:i, "
+	    "s:I}", "job_id", id, "kind", job_kind_name(job->kind), "status",
+	    job_status_name(job->status), "percent", (int)job->progress.percent,
+	    "message", job->current_crate, "clean", job->clean, "features",
+	    features_json(job->features), "target", job->profile, "units",
+	    (int)job->progress.done_units, "next_event_id",
+	    (json_int_t)job->next_event_id);
+	if (o == NULL)
+		return NULL;
+	set_time(o, "created_at", job->created_at);
+	set_time(o, "started_at", job->started_at);
+	set_time(o, "finished_at", job->finished_at);
+	json_object_set_new(o, "error", job->error[0] ?
+	    json_string(job->error) : json_null());
+	json_object_set_new(o, "artifact", job->has_artifact ?
+	    artifact_json(job) : json_null());
+	return o;
+}
+
+void
+job_save(struct build_job *job, bool durable)
+{
+	char path[1200];
+	json_t *o = job_record_json(job);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (text == NULL || jobfile_record_path(path, sizeof(path),
+	    bw.cfg->state_dir, job->id) != 0) {
+		log_warnx("job %" PRIu64 ": cannot serialise its record",
+		    job->id);
+		free(text);
+		return;
+	}
+	int r = durable ?
+	    fs_write_atomic(path, text, strlen(text), 0640) :
+	    fs_write_replace(path, text, strlen(text), 0640);
+	if (r != 0)
+		log_warn("job %" PRIu64 ": cannot write %s", job->id, path);
+	free(text);
+	job->progress_saved_at = time(NULL);
+}
+
+static void
+job_send_live(struct build_job *job, uint64_t id, const char *name,
+    const char *json)
+{
+	static struct ipc_msg m;
+	if (bw.front == NULL)
+		return;	/* the front replays from disk when it is back */
+	ipc_msg_init(&m, IPC_FRONT_BUILD_EVENT, 0);
+	if (ipc_add_u64(&m, job->id) != 0 || ipc_add_u64(&m, id) != 0 ||
+	    ipc_add_string(&m, name) != 0 || ipc_add_string(&m, json) != 0)
+		return;
+	chan_send(bw.front, &m);
+}
+
+/* The event is on disk before anyone hears of it, so a client that
+ * replays from the file can never miss one it was told about. */
+void
+job_emit(struct build_job *job, const char *name, const char *json)
+{
+	static char line[JOB_EVENT_LINE_MAX];
+	char path[1200];
+	int len = jobfile_format_event(line, sizeof(line), job->next_event_id,
+	    name, json);
+	if (len < 0) {
+		log_warnx("job %" PRIu64 ": event %s not representable",
+		    job->id, name);
+		return;
+	}
+	if (jobfile_events_path(path, sizeof(path), bw.cfg->state_dir,
+	    job->id) != 0)
+		return;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0 || write(fd, line, (size_t)len) != len) {
+		log_warn("job %" PRIu64 ": cannot append to %s", job->id, path);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (jobfile_event_is_terminal(name))
+		fsync(fd);
+	close(fd);
+	job_send_live(job, job->next_event_id++, name, json);
+}
+
+static void
+emit_object(struct build_job *job, const char *name, json_t *o)
+{
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (text)
+		job_emit(job, name, text);
+	free(text);
+}
+
+void
+job_emit_log(struct build_job *job, const char *level, const char *msg)
+{
+	emit_object(job, "log", json_pack("{s:s, s:s}", "level", level,
+	    "message", msg));
+}
+
+void
+job_emit_progress(struct build_job *job, const char *msg)
+{
+	emit_object(job, "progress", json_pack("{s:i, s:s}", "percent",
+	    (int)job->progress.percent, "message", msg));
+	if (time(NULL) - job->progress_saved_at >= PROGRESS_SAVE_INTERVAL)
+		job_save(job, false);
+}
+
+static void
+emit_terminal(struct build_job *job)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%" PRIu64, job->id);
+	if (job->status == JOB_SUCCESS) {
+		json_t *o = artifact_json(job);
+		json_object_set_new(o, "status", json_string("success"));
+		json_object_set_new(o, job->kind == JOB_RUNTIME ? "wasm_path" :
+		    "binary_path", json_string(job->artifact.path));
+		emit_object(job, "complete", o);
+		return;
+	}
+	emit_object(job, "error", json_pack("{s:s, s:s, s:s, s:s}", "status",
+	    "failed", "job_status", job_status_name(job->status), "error",
+	    job->error, "job_id", id));
+}
+
+void
+job_finish(struct build_job *job, enum job_status status, const char *error)
+{
+	job->status = status;
+	job->finished_at = time(NULL);
+	if (error)
+		snprintf(job->error, sizeof(job->error), "%s", error);
+	if (status == JOB_SUCCESS && progress_finish(&job->progress, true))
+		job_emit_progress(job, "build complete");
+	emit_terminal(job);
+	job_save(job, true);
+	log_info("job %" PRIu64 " (%s) %s%s%s", job->id,
+	    job_kind_name(job->kind), job_status_name(status),
+	    error ? ": " : "", error ? error : "");
+}
+
+struct build_job *
+job_create(enum job_kind kind, bool clean, const char *features,
+    const char *profile)
+{
+	struct build_job *job = calloc(1, sizeof(*job));
+	if (job == NULL)
+		return NULL;
+	job->id = ++bw.last_job_id;
+	job->kind = kind;
+	job->status = JOB_QUEUED;
+	job->clean = clean;
+	snprintf(job->features, sizeof(job->features), "%s", features);
+	snprintf(job->profile, sizeof(job->profile), "%s", profile);
+	job->created_at = time(NULL);
+	job->next_event_id = 1;
+	snprintf(job->current_crate, sizeof(job->current_crate), "queued");
+	job_save(job, true);
+	TAILQ_INSERT_TAIL(&bw.queue, job, entry);
+	return job;
+}
+
+static json_t *
+load_record(uint64_t id)
+{
+	char path[1200];
+	if (jobfile_record_path(path, sizeof(path), bw.cfg->state_dir, id))
+		return NULL;
+	size_t len;
+	char *text = fs_read_capped(path, JOB_RECORD_MAX, &len);
+	if (text == NULL)
+		return NULL;
+	json_t *o = json_loadb(text, len, 0, NULL);
+	free(text);
+	return o;
+}
+
+/* Units of the last successful build of this kind: the best estimate of
+ * how many the next one compiles. */
+unsigned
+job_units_learned(enum job_kind kind)
+{
+	for (uint64_t id = bw.last_job_id; id > 0 &&
+	    bw.last_job_id - id < 200; id--) {
+		json_t *o = load_record(id);
+		const char *k = json_string_value(json_object_get(o, "kind"));
+		const char *s = json_string_value(json_object_get(o, "status"));
+		json_int_t units = json_integer_value(json_object_get(o,
+		    "units"));
+		bool match = k && s && strcmp(k, job_kind_name(kind)) == 0 &&
+		    strcmp(s, "success") == 0 && units > 0 && units < 1000000;
+		json_decref(o);
+		if (match)
+			return (unsigned)units;
+	}
+	return 0;
+}
+
+int
+job_lookup_finished(uint64_t id, char *status, size_t len)
+{
+	json_t *o = load_record(id);
+	const char *s = json_string_value(json_object_get(o, "status"));
+	int r = s ? 0 : -1;
+	if (s)
+		snprintf(status, len, "%s", s);
+	json_decref(o);
+	return r;
+}
+
+/* Counts the events already in a job's log, dropping a torn last line
+ * that a crash mid-append may have left. */
+static uint64_t
+recover_event_count(uint64_t id)
+{
+	char path[1200];
+	if (jobfile_events_path(path, sizeof(path), bw.cfg->state_dir, id))
+		return 0;
+	size_t len;
+	char *text = fs_read_capped(path, 512 * 1024 * 1024, &len);
+	if (text == NULL)
+		return 0;
+	uint64_t count = 0;
+	size_t good = 0;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n') {
+			count++;
+			good = i + 1;
+		}
+	if (good < len) {
+		log_warnx("job %" PRIu64 ": dropping a torn last event line",
+		    id);
+		if (truncate(path, (off_t)good) != 0)
+			log_warn("truncate %s", path);
+	}
+	free(text);
+	return count;
+}
+
+static struct build_job *
+job_from_record(uint64_t id, json_t *o)
+{
+	struct build_job *job = calloc(1, sizeof(*job));
+	if (job == NULL)
+		return NULL;
+	job->id = id;
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	job->kind = (kind && strcmp(kind, "node") == 0) ? JOB_NODE :
+	    JOB_RUNTIME;
+	job->clean = json_is_true(json_object_get(o, "clean"));
+	const char *profile = json_string_value(json_object_get(o, "target"));
+	snprintf(job->profile, sizeof(job->profile), "%s",
+	    profile && strcmp(profile, "debug") == 0 ? "debug" : "release");
+	json_t *features = json_object_get(o, "features");
+	size_t i;
+	json_t *f;
+	json_array_foreach(features, i, f) {
+		size_t used = strlen(job->features);
+		const char *s = json_string_value(f);
+		if (s)
+			snprintf(job->features + used, sizeof(job->features) -
+			    used, "%s%s", used ? "," : "", s);
+	}
+	job->created_at = time(NULL);
+	job->next_event_id = recover_event_count(id) + 1;
+	snprintf(job->current_crate, sizeof(job->current_crate), "queued");
+	return job;
+}
+
+static void
+recover_one(uint64_t id)
+{
+	json_t *o = load_record(id);
+	enum job_status status;
+	const char *s = json_string_value(json_object_get(o, "status"));
+	if (o == NULL || s == NULL || status_from_name(s, &status) != 0) {
+		log_warnx("job %" PRIu64 ": record unreadable or truncated; "
+		    "left as it is for inspection", id);
+		json_decref(o);
+		return;
+	}
+	if (status != JOB_QUEUED && status != JOB_RUNNING) {
+		json_decref(o);
+		return;
+	}
+	struct build_job *job = job_from_record(id, o);
+	json_decref(o);
+	if (job == NULL)
+		return;
+	if (status == JOB_RUNNING) {
+		job_finish(job, JOB_FAILED, "the build worker stopped during "
+		    "this build (it was killed or crashed); start the build "
+		    "again");
+		free(job);
+		return;
+	}
+	job->status = JOB_QUEUED;
+	TAILQ_INSERT_TAIL(&bw.queue, job, entry);
+	log_info("job %" PRIu64 " is still queued; it will run", id);
+}
+
+static int
+compare_ids(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void
+jobs_recover(void)
+{
+	char dir[1200];
+	if (fs_join(dir, sizeof(dir), bw.cfg->state_dir, "jobs") != 0)
+		return;
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	size_t count = 0;
+	uint64_t *ids = calloc(JOBS_RECOVER_MAX, sizeof(*ids));
+	struct dirent *de;
+	while (ids && count < JOBS_RECOVER_MAX && (de = readdir(d)) != NULL) {
+		char name[64];
+		size_t len = strlen(de->d_name);
+		if (len < 6 || len >= sizeof(name) ||
+		    strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		memcpy(name, de->d_name, len - 5);
+		name[len - 5] = '\0';
+		uint64_t id = jobfile_parse_id(name);
+		if (id != 0)
+			ids[count++] = id;
+	}
+	closedir(d);
+	if (ids == NULL)
+		return;
+	qsort(ids, count, sizeof(*ids), compare_ids);
+	if (count > 0 && ids[count - 1] > bw.last_job_id)
+		bw.last_job_id = ids[count - 1];
+	cargo_kill_leftover();
+	for (size_t i = 0; i < count; i++)
+		recover_one(ids[i]);
+	free(ids);
+}
+
+void
+jobs_start_next(void)
+{
+	build_apply_pending_config();
+	while (bw.running == NULL && !TAILQ_EMPTY(&bw.queue)) {
+		struct build_job *job = TAILQ_FIRST(&bw.queue);
+		TAILQ_REMOVE(&bw.queue, job, entry);
+		job->status = JOB_RUNNING;
+		job->started_at = time(NULL);
+		bw.running = job;
+		progress_init(&job->progress, job_units_learned(job->kind),
+		    progress_estimate_from_workspace(bw.cfg->build.source_dir));
+		job_save(job, true);
+		if (cargo_start(job) != 0) {
+			bw.running = NULL;
+			job_finish(job, JOB_FAILED, job->error[0] ? job->error :
+			    "could not start cargo");
+			free(job);
+		}
+	}
+}

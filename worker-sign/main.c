@@ -1,0 +1,121 @@
+/* rtforge-sign: the signing role. In this release it starts, runs as its
+ * own user and answers status requests. It holds no key and signs
+ * nothing yet, and it says so rather than pretending. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "chan.h"
+#include "ipc.h"
+#include "log.h"
+#include "role.h"
+
+static struct event_base *base;
+static struct chan *front;
+
+static const uint32_t front_permits[] = { IPC_WORKER_STATUS_REQUEST };
+
+static void
+send_status(uint32_t request_id)
+{
+	static struct ipc_msg m;
+	json_t *o = json_pack("{s:s, s:b, s:s, s:i}", "state", "idle",
+	    "key_loaded", 0, "note", "signing is not available in this "
+	    "release; the sign worker holds no key", "pid", (int)getpid());
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	ipc_msg_init(&m, IPC_FRONT_STATUS, request_id);
+	if (text && front && ipc_add_string(&m, text) == 0)
+		chan_send(front, &m);
+	free(text);
+}
+
+static int
+front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
+    size_t errlen)
+{
+	(void)c;
+	(void)arg;
+	if (ipc_get_end(m) != 0) {
+		snprintf(err, errlen, "malformed %s",
+		    ipc_type_name(m->hdr.type));
+		return -1;
+	}
+	send_status(m->hdr.request_id);
+	return 0;
+}
+
+static void
+front_closed(struct chan *c, const char *reason, void *arg)
+{
+	(void)arg;
+	log_info("front channel closed (%s)", reason);
+	if (front == c)
+		front = NULL;
+	chan_free(c);
+}
+
+static void
+on_channel(uint32_t peer, int fd, void *arg)
+{
+	(void)arg;
+	if (peer != IPC_PEER_FRONT) {
+		log_warnx("ignoring a channel to an unexpected peer %u", peer);
+		close(fd);
+		return;
+	}
+	if (front)
+		chan_free(front);
+	front = chan_new(base, fd, "front", front_permits, 1, front_msg,
+	    front_closed, NULL);
+}
+
+static int
+on_config(const struct rtforge_config *cfg, void *arg)
+{
+	(void)arg;
+	log_info("ready (node %s); no key is loaded in this release",
+	    cfg->node_url);
+	return 0;
+}
+
+static void
+supervisor_lost(void *arg)
+{
+	(void)arg;
+	event_base_loopbreak(base);
+}
+
+static void
+on_stop_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(base);
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	log_init("sign", getenv("RTFORGE_DEBUG") != NULL);
+	signal(SIGPIPE, SIG_IGN);
+	base = event_base_new();
+	if (base == NULL)
+		fatalx("cannot create the event loop");
+	struct role_hooks hooks = { .on_config = on_config,
+		.on_channel = on_channel, .on_supervisor_lost = supervisor_lost };
+	if (role_attach_supervisor(base, &hooks) != 0)
+		fatalx("no supervisor channel on fd %d", ROLE_SUPERVISOR_FD);
+	struct event *term = evsignal_new(base, SIGTERM, on_stop_signal, NULL);
+	event_add(term, NULL);
+	event_base_dispatch(base);
+	log_info("stopped");
+	return 0;
+}
