@@ -292,7 +292,9 @@ start_http(void)
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(fr.http, routes_dispatch, NULL);
-	if (evhttp_accept_socket(fr.http, ROLE_LISTEN_FD) != 0) {
+	/* libevent accepts until EAGAIN: a blocking listener would hang. */
+	if (evutil_make_socket_nonblocking(ROLE_LISTEN_FD) != 0 ||
+	    evhttp_accept_socket(fr.http, ROLE_LISTEN_FD) != 0) {
 		log_warn("cannot serve on the inherited socket");
 		return -1;
 	}

@@ -79,6 +79,7 @@ void jobs_start_next(void);
 void build_apply_pending_config(void);
 
 /* cargo_run.c */
+void cargo_watch_children(void);
 int cargo_start(struct build_job *job);
 void cargo_cancel(const char *reason);
 void cargo_kill_leftover(void);

@@ -202,9 +202,17 @@ child_exec(const char **argv, char **envp, int out_fd, int err_fd)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	int devnull = open("/dev/null", O_RDONLY);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 ||
-	    dup2(err_fd, 2) < 0 || chdir(bw.cfg->build.source_dir) != 0)
+	    dup2(err_fd, 2) < 0 || chdir(bw.cfg->build.source_dir) != 0) {
+		static const char msg[] = "error: rtforge could not enter the "
+		    "source workspace\n";
+		ssize_t w = write(2, msg, sizeof(msg) - 1);
+		(void)w;
 		_exit(126);
+	}
 	execve(argv[0], (char *const *)argv, envp);
+	static const char msg[] = "error: rtforge could not execute cargo\n";
+	ssize_t w = write(2, msg, sizeof(msg) - 1);
+	(void)w;
 	_exit(127);
 }
 
@@ -291,6 +299,16 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 
 static void on_sigchld(evutil_socket_t fd, short what, void *arg);
 
+/* Installed once at start, before any child exists, so that no exit can
+ * slip by unnoticed. */
+void
+cargo_watch_children(void)
+{
+	sigchld_ev = evsignal_new(bw.base, SIGCHLD, on_sigchld, NULL);
+	if (sigchld_ev == NULL || event_add(sigchld_ev, NULL) != 0)
+		fatalx("cannot watch for SIGCHLD");
+}
+
 int
 cargo_start(struct build_job *job)
 {
@@ -301,6 +319,13 @@ cargo_start(struct build_job *job)
 		snprintf(job->error, sizeof(job->error), "cargo not found or "
 		    "not executable at %s (%s); set build.cargo in the config "
 		    "or run 'make deps'", bw.cfg->build.cargo, strerror(errno));
+		return -1;
+	}
+	if (access(bw.cfg->build.source_dir, R_OK | X_OK) != 0) {
+		snprintf(job->error, sizeof(job->error), "cannot enter the "
+		    "source workspace %s (%s); set build.source_dir in the "
+		    "config (or --source)", bw.cfg->build.source_dir,
+		    strerror(errno));
 		return -1;
 	}
 	snprintf(job->current_crate, sizeof(job->current_crate), "%s",
@@ -315,10 +340,6 @@ cargo_start(struct build_job *job)
 	struct timeval tv = { .tv_sec = bw.cfg->build.timeout_seconds };
 	cp.timeout_ev = evtimer_new(bw.base, on_timeout, NULL);
 	evtimer_add(cp.timeout_ev, &tv);
-	if (sigchld_ev == NULL) {
-		sigchld_ev = evsignal_new(bw.base, SIGCHLD, on_sigchld, NULL);
-		event_add(sigchld_ev, NULL);
-	}
 	return 0;
 }
 

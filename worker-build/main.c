@@ -108,6 +108,7 @@ handle_start(uint32_t request_id, const char *text, size_t len)
 	    "clean")), features, k == JOB_RUNTIME || target == NULL ?
 	    "release" : target);
 	json_decref(req);
+	kind = job_kind_name(k);
 	if (job == NULL) {
 		reply_error(request_id, 500, "out of memory");
 		return;
@@ -256,6 +257,7 @@ on_config(const struct rtforge_config *cfg, void *arg)
 	umask(027);
 	if (jobs_init_state() != 0)
 		return -1;
+	cargo_watch_children();
 	jobs_recover();
 	log_info("ready: workspace %s, runtime %s, node %s",
 	    cfg->build.source_dir, cfg->build.runtime_package,

@@ -109,7 +109,8 @@ impl<R: Runtime> Executive<R> {
     pub fn execute_block(block: &Block) -> Result<(), DispatchError> {
         Self::initialize_block(&block.header);
         for xt in &block.extrinsics {
-            Self::apply_extrinsic(xt).map_err(|_| DispatchError::Other("block contains an invalid extrinsic"))?;
+            // A call that fails is still part of the block; only invalid extrinsics are not.
+            let _call_result = Self::apply_extrinsic(xt).map_err(|_| DispatchError::Other("block contains an invalid extrinsic"))?;
         }
         let header = Self::finalize_block();
         if header.state_root != block.header.state_root {

@@ -362,3 +362,38 @@ macro_rules! construct_runtime {
         }
     };
 }
+
+/// Declares `WeightInfo`, one function per call giving its weight for a size
+/// component `n`:
+///
+/// ```ignore
+/// weight_info! {
+///     transfer: CostModel::base(20_000_000).reads_writes(2, 2);
+///     batch: CostModel::base(5_000_000).per_item(5_000_000);
+/// }
+/// ```
+///
+/// Weights for `n < TABLE_LEN` are computed by const evaluation while the
+/// pallet compiles, so weighing a call at runtime is one array read.
+#[macro_export]
+macro_rules! weight_info {
+    ($( $(#[doc = $doc:literal])* $name:ident: $model:expr; )*) => {
+        /// Weights of this pallet's calls.
+        pub struct WeightInfo;
+
+        #[allow(dead_code)]
+        impl WeightInfo {
+            $(
+                $(#[doc = $doc])*
+                pub fn $name(n: u32) -> $crate::Weight {
+                    const MODEL: $crate::weights::CostModel = $model;
+                    static TABLE: [$crate::Weight; $crate::weights::TABLE_LEN] = $crate::weights::weight_table(MODEL);
+                    match TABLE.get(n as usize) {
+                        Some(weight) => *weight,
+                        None => MODEL.weight(n),
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -5,6 +5,9 @@ use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage, Compact};
 use demo_system::{AccountData, Pallet as System};
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Balances";
 pub const EXISTENTIAL_DEPOSIT: Balance = 1_000_000_000;
 pub const MAX_LOCKS: usize = 50;
@@ -54,17 +57,17 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::transfer_allow_death(0)]
     fn transfer_allow_death(dest: AccountId32, value: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 2)]
+    #[weight = WeightInfo::force_transfer(0)]
     fn force_transfer(source: AccountId32, dest: AccountId32, value: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::transfer_keep_alive(0)]
     fn transfer_keep_alive(dest: AccountId32, value: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::transfer_all(0)]
     fn transfer_all(dest: AccountId32, keep_alive: bool);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::force_unreserve(0)]
     fn force_unreserve(who: AccountId32, amount: Balance);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 2)]
+    #[weight = WeightInfo::force_set_balance(0)]
     fn force_set_balance(who: AccountId32, new_free: Compact<Balance>);
 }
 

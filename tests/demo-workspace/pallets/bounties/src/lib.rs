@@ -7,6 +7,9 @@ use demo_support::{decl_calls, decl_error, decl_event, decl_storage, Compact};
 use pallet_balances::Pallet as Balances;
 use pallet_treasury::Pallet as Treasury;
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Bounties";
 pub const DEPOSIT_BASE: Balance = 1_000_000_000_000;
 pub const DATA_DEPOSIT_PER_BYTE: Balance = 10_000_000;
@@ -62,17 +65,17 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 4)]
+    #[weight = WeightInfo::propose_bounty(0)]
     fn propose_bounty(value: Compact<Balance>, description: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::approve_bounty(0)]
     fn approve_bounty(bounty_id: Compact<u32>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::accept_curator(0)]
     fn accept_curator(bounty_id: Compact<u32>, fee: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::award_bounty(0)]
     fn award_bounty(bounty_id: Compact<u32>, beneficiary: AccountId32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(4, 4)]
+    #[weight = WeightInfo::claim_bounty(0)]
     fn claim_bounty(bounty_id: Compact<u32>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 3)]
+    #[weight = WeightInfo::close_bounty(0)]
     fn close_bounty(bounty_id: Compact<u32>);
 }
 

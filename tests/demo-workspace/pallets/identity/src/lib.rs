@@ -5,6 +5,9 @@ use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage, Compact};
 use pallet_balances::Pallet as Balances;
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Identity";
 pub const BASIC_DEPOSIT: Balance = 10_000_000_000_000;
 pub const BYTE_DEPOSIT: Balance = 10_000_000;
@@ -104,17 +107,17 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::add_registrar(0)]
     fn add_registrar(account: AccountId32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::set_identity(0)]
     fn set_identity(info: IdentityInfo);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::clear_identity(0)]
     fn clear_identity();
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 2)]
+    #[weight = WeightInfo::request_judgement(0)]
     fn request_judgement(reg_index: u32, max_fee: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::set_fee(0)]
     fn set_fee(index: u32, fee: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 2)]
+    #[weight = WeightInfo::provide_judgement(0)]
     fn provide_judgement(reg_index: u32, target: AccountId32, judgement: Judgement, identity: [u8; 32]);
 }
 

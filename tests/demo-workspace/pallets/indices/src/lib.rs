@@ -4,6 +4,9 @@ use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage};
 use pallet_balances::Pallet as Balances;
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Indices";
 pub const DEPOSIT: Balance = 10_000_000_000;
 
@@ -38,13 +41,13 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::claim(0)]
     fn claim(index: u32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 3)]
+    #[weight = WeightInfo::transfer(0)]
     fn transfer(new: AccountId32, index: u32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::free(0)]
     fn free(index: u32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::freeze(0)]
     fn freeze(index: u32);
 }
 

@@ -6,6 +6,9 @@ use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage};
 use pallet_balances::Pallet as Balances;
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Multisig";
 pub const DEPOSIT_BASE: Balance = 2_000_000_000_000;
 pub const DEPOSIT_FACTOR: Balance = 100_000_000_000;
@@ -53,13 +56,13 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = Weight::from_parts(20_000_000 + call.len() as u64 * 100, 0)]
+    #[weight = WeightInfo::as_multi_threshold_1(call.len() as u32)]
     fn as_multi_threshold_1(other_signatories: Vec<AccountId32>, call: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2).saturating_add(Weight::from_parts(call.len() as u64 * 100, 0))]
+    #[weight = WeightInfo::as_multi(call.len() as u32)]
     fn as_multi(threshold: u16, other_signatories: Vec<AccountId32>, call: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::approve_as_multi(0)]
     fn approve_as_multi(threshold: u16, other_signatories: Vec<AccountId32>, call_hash: [u8; 32]);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::cancel_as_multi(0)]
     fn cancel_as_multi(threshold: u16, other_signatories: Vec<AccountId32>, call_hash: [u8; 32]);
 }
 

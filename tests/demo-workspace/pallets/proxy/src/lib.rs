@@ -5,6 +5,9 @@ use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage};
 use pallet_balances::Pallet as Balances;
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Proxy";
 pub const DEPOSIT_BASE: Balance = 1_000_000_000_000;
 pub const DEPOSIT_FACTOR: Balance = 200_000_000_000;
@@ -57,15 +60,15 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 0).saturating_add(Weight::from_parts(call.len() as u64 * 100, 0))]
+    #[weight = WeightInfo::proxy(call.len() as u32)]
     fn proxy(real: AccountId32, force_proxy_type: Option<ProxyType>, call: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::add_proxy(0)]
     fn add_proxy(delegate: AccountId32, proxy_type: ProxyType, delay: BlockNumber);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::remove_proxy(0)]
     fn remove_proxy(delegate: AccountId32, proxy_type: ProxyType, delay: BlockNumber);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::remove_proxies(0)]
     fn remove_proxies();
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 3)]
+    #[weight = WeightInfo::create_pure(0)]
     fn create_pure(proxy_type: ProxyType, delay: BlockNumber, index: u16);
 }
 

@@ -5,6 +5,9 @@ use demo_support::dispatch::dispatch_transactional_encoded;
 use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage};
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Scheduler";
 pub const MAX_SCHEDULED_PER_BLOCK: usize = 50;
 pub const MAX_CALL_LEN: usize = 128 * 1024;
@@ -25,7 +28,8 @@ pub struct Scheduled {
 }
 
 decl_storage! { NAME;
-    pub Agenda: map Twox64Concat BlockNumber => Vec<Scheduled>;
+    /// Cancelled tasks leave a `None` so the positions of the others stay valid.
+    pub Agenda: map Twox64Concat BlockNumber => Vec<Option<Scheduled>>;
     /// Where a named task is: block and position in that block's agenda.
     pub Lookup: map Twox64Concat [u8; 32] => Option<(BlockNumber, u32)>;
 }
@@ -49,13 +53,13 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::schedule(0)]
     fn schedule(when: BlockNumber, maybe_periodic: Option<Periodic>, priority: u8, call: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::cancel(0)]
     fn cancel(when: BlockNumber, index: u32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::schedule_named(0)]
     fn schedule_named(id: [u8; 32], when: BlockNumber, maybe_periodic: Option<Periodic>, priority: u8, call: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::cancel_named(0)]
     fn cancel_named(id: [u8; 32]);
 }
 
@@ -68,10 +72,11 @@ impl PalletInfo for Pallet {
 impl Hooks for Pallet {
     /// Dispatches the block's agenda in priority order (lower value first).
     fn on_initialize(now: BlockNumber) -> Weight {
-        let mut agenda = Agenda::take(&now);
+        let mut agenda: Vec<(usize, Scheduled)> =
+            Agenda::take(&now).into_iter().enumerate().filter_map(|(i, task)| Some((i, task?))).collect();
         let count = agenda.len() as u64;
-        agenda.sort_by_key(|task| task.priority);
-        for (index, task) in agenda.into_iter().enumerate() {
+        agenda.sort_by_key(|(_, task)| task.priority);
+        for (index, task) in agenda {
             let ok = dispatch_transactional_encoded(&task.call, task.origin.clone()).is_ok();
             Event::Dispatched { when: now, index: index as u32, ok }.deposit();
             if let Some(id) = task.id {
@@ -93,7 +98,7 @@ impl Pallet {
         let id = task.id;
         let index = Agenda::try_mutate(&when, |agenda| {
             ensure!(agenda.len() < MAX_SCHEDULED_PER_BLOCK, Error::AgendaFull);
-            agenda.push(task);
+            agenda.push(Some(task));
             Ok::<_, DispatchError>(agenda.len() as u32 - 1)
         })?;
         if let Some(id) = id {
@@ -117,8 +122,7 @@ impl Pallet {
     pub fn cancel(origin: Origin, when: BlockNumber, index: u32) -> DispatchResult {
         ensure_root(origin)?;
         Agenda::try_mutate(&when, |agenda| {
-            ensure!((index as usize) < agenda.len(), Error::NotFound);
-            let task = agenda.remove(index as usize);
+            let task = agenda.get_mut(index as usize).and_then(Option::take).ok_or(Error::NotFound)?;
             if let Some(id) = task.id {
                 Lookup::remove(&id);
             }

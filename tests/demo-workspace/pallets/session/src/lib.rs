@@ -4,6 +4,9 @@
 use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage};
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Session";
 pub const PERIOD: BlockNumber = 10;
 pub const KEY_TYPES: [[u8; 4]; 3] = [*b"babe", *b"gran", *b"imon"];
@@ -50,9 +53,9 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(4, 4)]
+    #[weight = WeightInfo::set_keys(0)]
     fn set_keys(keys: SessionKeys, proof: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 4)]
+    #[weight = WeightInfo::purge_keys(0)]
     fn purge_keys();
 }
 

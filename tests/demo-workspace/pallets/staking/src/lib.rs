@@ -6,6 +6,9 @@ use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage, Compact};
 use pallet_balances::Pallet as Balances;
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Staking";
 pub const STAKING_ID: [u8; 8] = *b"staking ";
 pub const BONDING_DURATION: u32 = 28;
@@ -76,21 +79,21 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(4, 4)]
+    #[weight = WeightInfo::bond(0)]
     fn bond(value: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(4, 4)]
+    #[weight = WeightInfo::bond_extra(0)]
     fn bond_extra(max_additional: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(4, 4)]
+    #[weight = WeightInfo::unbond(0)]
     fn unbond(value: Compact<Balance>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(4, 4)]
+    #[weight = WeightInfo::withdraw_unbonded(0)]
     fn withdraw_unbonded();
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 2)]
+    #[weight = WeightInfo::validate(0)]
     fn validate(prefs: ValidatorPrefs);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3 + targets.len() as u64, 2)]
+    #[weight = WeightInfo::nominate(targets.len() as u32)]
     fn nominate(targets: Vec<AccountId32>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::chill(0)]
     fn chill();
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(0, 1)]
+    #[weight = WeightInfo::set_validator_count(0)]
     fn set_validator_count(new: u32);
 }
 

@@ -5,6 +5,9 @@ use demo_support::dispatch::dispatch_encoded;
 use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage};
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Sudo";
 
 decl_storage! { NAME;
@@ -28,16 +31,16 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = Weight::from_parts(10_000_000 + call.len() as u64 * 100, 0)]
+    #[weight = WeightInfo::sudo(call.len() as u32)]
     fn sudo(call: Vec<u8>);
     /// Dispatches with a caller-chosen weight, for calls weighing a whole block.
     #[weight = Weight::from_parts(*weight, 0)]
     fn sudo_unchecked_weight(call: Vec<u8>, weight: u64);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::set_key(0)]
     fn set_key(new: AccountId32);
-    #[weight = Weight::from_parts(10_000_000 + call.len() as u64 * 100, 0)]
+    #[weight = WeightInfo::sudo_as(call.len() as u32)]
     fn sudo_as(who: AccountId32, call: Vec<u8>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(1, 1)]
+    #[weight = WeightInfo::remove_key(0)]
     fn remove_key();
 }
 

@@ -4,6 +4,9 @@
 use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_storage};
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Timestamp";
 /// Half the 6-second slot, in milliseconds.
 pub const MINIMUM_PERIOD: Moment = 3_000;
@@ -22,7 +25,7 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::set(0)]
     #[class = Mandatory]
     fn set(now: Moment);
 }

@@ -3,9 +3,12 @@
 
 use demo_arith::{FixedU128, Perbill};
 use demo_support::prelude::*;
-use demo_support::weights::{self, FeeTerm};
+use demo_support::weights::{self as weight_math, FeeTerm};
 use demo_support::{decl_calls, decl_event, decl_storage, DispatchInfo};
 use pallet_balances::{Existence, Pallet as Balances};
+
+mod weights;
+pub use weights::WeightInfo;
 
 pub const NAME: &str = "TransactionPayment";
 pub const BASE_FEE: Balance = 1_000_000;
@@ -45,7 +48,7 @@ decl_event! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(0, 1)]
+    #[weight = WeightInfo::set_fee_multiplier(0)]
     fn set_fee_multiplier(multiplier: u128);
 }
 
@@ -58,9 +61,9 @@ impl PalletInfo for Pallet {
 impl Hooks for Pallet {
     fn on_finalize(_n: BlockNumber) {
         let used = demo_system::BlockWeight::get();
-        let max = weights::BlockWeights::MAX_BLOCK;
+        let max = weight_math::BlockWeights::MAX_BLOCK;
         let fullness = Perbill::from_rational(used.ref_time, max.ref_time);
-        NextFeeMultiplier::put(&weights::next_fee_multiplier(Self::multiplier(), fullness, TARGET_FULLNESS));
+        NextFeeMultiplier::put(&weight_math::next_fee_multiplier(Self::multiplier(), fullness, TARGET_FULLNESS));
     }
 }
 
@@ -80,7 +83,7 @@ impl Pallet {
         if info.pays_fee == demo_support::Pays::No {
             return FeeDetails { tip, ..Default::default() };
         }
-        let weight_fee = weights::weight_to_fee(&WEIGHT_TO_FEE, info.weight);
+        let weight_fee = weight_math::weight_to_fee(&WEIGHT_TO_FEE, info.weight);
         FeeDetails {
             base_fee: BASE_FEE,
             len_fee: BYTE_FEE.saturating_mul(len as Balance),

@@ -6,6 +6,9 @@ use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event, decl_storage, Compact};
 use pallet_balances::{Existence, Pallet as Balances};
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Treasury";
 pub const SPEND_PERIOD: BlockNumber = 24;
 pub const PROPOSAL_BOND: Permill = Permill::from_percent(5);
@@ -47,11 +50,11 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 3)]
+    #[weight = WeightInfo::propose_spend(0)]
     fn propose_spend(value: Compact<Balance>, beneficiary: AccountId32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::reject_proposal(0)]
     fn reject_proposal(proposal_id: Compact<u32>);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 1)]
+    #[weight = WeightInfo::approve_proposal(0)]
     fn approve_proposal(proposal_id: Compact<u32>);
 }
 

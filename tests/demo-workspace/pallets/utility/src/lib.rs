@@ -4,6 +4,9 @@ use demo_support::dispatch::dispatch_encoded;
 use demo_support::prelude::*;
 use demo_support::{decl_calls, decl_error, decl_event};
 
+mod weights;
+pub use weights::WeightInfo;
+
 pub const NAME: &str = "Utility";
 pub const MAX_BATCH: usize = 1024;
 
@@ -25,13 +28,13 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = Weight::from_parts(5_000_000 * calls.len() as u64, 0)]
+    #[weight = WeightInfo::batch(calls.len() as u32)]
     fn batch(calls: Vec<Vec<u8>>);
-    #[weight = Weight::from_parts(5_000_000, 0)]
+    #[weight = WeightInfo::as_derivative(0)]
     fn as_derivative(index: u16, call: Vec<u8>);
-    #[weight = Weight::from_parts(5_000_000 * calls.len() as u64, 0)]
+    #[weight = WeightInfo::batch_all(calls.len() as u32)]
     fn batch_all(calls: Vec<Vec<u8>>);
-    #[weight = Weight::from_parts(5_000_000 * calls.len() as u64, 0)]
+    #[weight = WeightInfo::force_batch(calls.len() as u32)]
     fn force_batch(calls: Vec<Vec<u8>>);
 }
 

@@ -1,8 +1,11 @@
 //! Vesting: locked balances that unlock linearly from a starting block.
 
 use demo_support::prelude::*;
-use demo_support::{decl_calls, decl_error, decl_event, decl_storage, Compact};
+use demo_support::{decl_calls, decl_error, decl_event, decl_storage};
 use pallet_balances::{Existence, Pallet as Balances};
+
+mod weights;
+pub use weights::WeightInfo;
 
 pub const NAME: &str = "Vesting";
 pub const VESTING_ID: [u8; 8] = *b"vesting ";
@@ -56,13 +59,13 @@ decl_error! { NAME;
 }
 
 decl_calls! { Pallet;
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::vest(0)]
     fn vest();
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::vest_other(0)]
     fn vest_other(target: AccountId32);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(3, 3)]
+    #[weight = WeightInfo::vested_transfer(0)]
     fn vested_transfer(target: AccountId32, schedule: VestingInfo);
-    #[weight = ROCKS_DB_WEIGHT.reads_writes(2, 2)]
+    #[weight = WeightInfo::merge_schedules(0)]
     fn merge_schedules(schedule1_index: u32, schedule2_index: u32);
 }
 

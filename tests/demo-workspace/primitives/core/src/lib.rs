@@ -14,8 +14,15 @@ pub type Moment = u64;
 macro_rules! fixed_bytes {
     ($(#[$doc:meta])* $name:ident, $len:expr) => {
         $(#[$doc])*
-        #[derive(Codec, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        #[derive(Codec, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub [u8; $len]);
+
+        // Arrays implement `Default` only up to 32 elements.
+        impl Default for $name {
+            fn default() -> Self {
+                Self([0; $len])
+            }
+        }
 
         impl $name {
             pub const LEN: usize = $len;

@@ -1,0 +1,10 @@
+//! Weights of the treasury calls as cost models in the call's size component
+//! (see `CostModel`); illustrative values, not benchmark results.
+
+use demo_support::weights::CostModel;
+
+demo_support::weight_info! {
+    propose_spend: CostModel::base(20_000_000).reads_writes(2, 3);
+    reject_proposal: CostModel::base(20_000_000).reads_writes(2, 2);
+    approve_proposal: CostModel::base(20_000_000).reads_writes(2, 1);
+}
