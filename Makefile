@@ -88,7 +88,8 @@ lint:
 	@cppcheck --quiet --error-exitcode=1 --inline-suppr \
 		--enable=warning,style,performance,portability \
 		--suppress=missingIncludeSystem --suppress=unusedFunction \
-		--std=c11 -D_GNU_SOURCE $(INCS) common daemon worker-build worker-sign
+		--std=c11 -D_GNU_SOURCE --include=/usr/include/x86_64-linux-gnu/sys/queue.h \
+		$(INCS) common daemon worker-build worker-sign
 	@echo "cppcheck: clean"
 
 run: deps all

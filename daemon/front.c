@@ -125,7 +125,8 @@ front_ask_worker(struct worker_link *w, struct evhttp_request *req,
 }
 
 static int
-take_reply(struct worker_link *w, struct ipc_msg *m, char *err, size_t len)
+take_reply(const struct worker_link *w, struct ipc_msg *m, char *err,
+    size_t len)
 {
 	uint32_t status;
 	const char *text;

@@ -33,8 +33,12 @@ list_ids(size_t *count)
 		return NULL;
 	size_t cap = 256;
 	uint64_t *ids = malloc(cap * sizeof(*ids));
+	if (ids == NULL) {
+		closedir(d);
+		return NULL;
+	}
 	struct dirent *de;
-	while (ids && *count < JOB_IDS_MAX && (de = readdir(d)) != NULL) {
+	while (*count < JOB_IDS_MAX && (de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		char name[32];
 		if (len < 6 || len >= sizeof(name) ||
@@ -55,8 +59,7 @@ list_ids(size_t *count)
 		ids[(*count)++] = id;
 	}
 	closedir(d);
-	if (ids)
-		qsort(ids, *count, sizeof(*ids), compare_desc);
+	qsort(ids, *count, sizeof(*ids), compare_desc);
 	return ids;
 }
 

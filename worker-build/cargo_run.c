@@ -458,13 +458,16 @@ drain_lines(struct bufferevent *bev, bool is_stdout, bool at_eof)
 
 static void maybe_step_done(void);
 
+/* libevent's callback type fixes arg's type. */
 static void
+/* cppcheck-suppress constParameter */
 on_output(struct bufferevent *bev, void *arg)
 {
 	drain_lines(bev, arg == (void *)1, false);
 }
 
 static void
+/* cppcheck-suppress constParameter */
 on_output_event(struct bufferevent *bev, short what, void *arg)
 {
 	bool is_stdout = arg == (void *)1;

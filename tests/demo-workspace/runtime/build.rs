@@ -61,15 +61,23 @@ fn main() {
     let genesis_code = read_genesis_code(&genesis_path);
     let genesis_wasm = to_plain_wasm(&genesis_code, &genesis_path, &zstd, &out_dir);
 
-    let mut wasm = strip_custom_section(&genesis_wasm, VERSION_SECTION)
-        .unwrap_or_else(|e| fail(&format!("the runtime code in {} is not valid wasm: {e}", genesis_path.display())));
+    let mut wasm = strip_custom_section(&genesis_wasm, VERSION_SECTION).unwrap_or_else(|e| {
+        fail(&format!(
+            "the runtime code in {} is not valid wasm: {e}",
+            genesis_path.display()
+        ))
+    });
     append_custom_section(&mut wasm, VERSION_SECTION, &runtime_version(spec_version));
 
     let compressed = compress(&wasm, &zstd, &out_dir);
 
     let wbuild = profile_dir(&out_dir).join("wbuild").join("demo-runtime");
-    fs::create_dir_all(&wbuild)
-        .unwrap_or_else(|e| fail(&format!("cannot create {}: {e}; the target directory must be writable", wbuild.display())));
+    fs::create_dir_all(&wbuild).unwrap_or_else(|e| {
+        fail(&format!(
+            "cannot create {}: {e}; the target directory must be writable",
+            wbuild.display()
+        ))
+    });
     let plain_path = wbuild.join("demo_runtime.compact.wasm");
     let compressed_path = wbuild.join("demo_runtime.compact.compressed.wasm");
     write_atomically(&plain_path, &wasm);
@@ -105,8 +113,7 @@ fn genesis_spec_path(manifest_dir: &Path) -> PathBuf {
 
 /// Finds `pub const SPEC_VERSION: u32 = N;` (whitespace-insensitive).
 fn read_spec_version(lib_rs: &Path) -> u32 {
-    let source = fs::read_to_string(lib_rs)
-        .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", lib_rs.display())));
+    let source = fs::read_to_string(lib_rs).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", lib_rs.display())));
     const PREFIX: &str = "pubconstSPEC_VERSION:u32=";
     let values: Vec<&str> = source
         .lines()
@@ -125,7 +132,10 @@ fn read_spec_version(lib_rs: &Path) -> u32 {
     };
     let digits = value.strip_suffix(';').unwrap_or(value).trim().replace('_', "");
     digits.parse().unwrap_or_else(|_| {
-        fail(&format!("SPEC_VERSION in {} is `{value}`, which is not a u32 literal followed by `;`", lib_rs.display()))
+        fail(&format!(
+            "SPEC_VERSION in {} is `{value}`, which is not a u32 literal followed by `;`",
+            lib_rs.display()
+        ))
     })
 }
 
@@ -140,7 +150,9 @@ fn find_zstd() -> PathBuf {
         .flat_map(env::split_paths)
         .map(|dir| dir.join("zstd"))
         .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| fail("the `zstd` command was not found in /usr/bin or PATH; install it (Debian: apt-get install zstd)"))
+        .unwrap_or_else(|| {
+            fail("the `zstd` command was not found in /usr/bin or PATH; install it (Debian: apt-get install zstd)")
+        })
 }
 
 /// Takes `genesis.raw.top[":code"]` out of a raw chain spec and hex-decodes it.
@@ -161,21 +173,34 @@ fn read_genesis_code(path: &Path) -> Vec<u8> {
         ))
     };
     let raw = spec.find("\"raw\"").unwrap_or_else(|| not_found("\"raw\" genesis"));
-    let top = raw + spec[raw..].find("\"top\"").unwrap_or_else(|| not_found("\"top\" storage"));
+    let top = raw
+        + spec[raw..]
+            .find("\"top\"")
+            .unwrap_or_else(|| not_found("\"top\" storage"));
     let quoted_key = format!("\"{CODE_KEY}\"");
-    let key = top + spec[top..].find(&quoted_key).unwrap_or_else(|| not_found(":code entry"));
+    let key = top
+        + spec[top..]
+            .find(&quoted_key)
+            .unwrap_or_else(|| not_found(":code entry"));
 
     // After the key: optional whitespace, a colon, optional whitespace, a string.
     let rest = spec[key + quoted_key.len()..].trim_start();
-    let rest = rest.strip_prefix(':').unwrap_or_else(|| not_found("`:` after the :code key")).trim_start();
-    let rest = rest.strip_prefix('"').unwrap_or_else(|| not_found("string value for the :code key"));
+    let rest = rest
+        .strip_prefix(':')
+        .unwrap_or_else(|| not_found("`:` after the :code key"))
+        .trim_start();
+    let rest = rest
+        .strip_prefix('"')
+        .unwrap_or_else(|| not_found("string value for the :code key"));
     let end = rest.find('"').unwrap_or_else(|| not_found("end of the :code value"));
-    let hex = rest[..end].strip_prefix("0x").unwrap_or_else(|| not_found("0x-prefixed :code value"));
+    let hex = rest[..end]
+        .strip_prefix("0x")
+        .unwrap_or_else(|| not_found("0x-prefixed :code value"));
     decode_hex(hex).unwrap_or_else(|e| fail(&format!("the :code value in {} is not valid hex: {e}", path.display())))
 }
 
 fn decode_hex(hex: &str) -> Result<Vec<u8>, String> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err(format!("odd number of digits ({})", hex.len()));
     }
     let digit = |c: u8| -> Result<u8, String> {
@@ -186,7 +211,10 @@ fn decode_hex(hex: &str) -> Result<Vec<u8>, String> {
             _ => Err(format!("unexpected character {:?}", c as char)),
         }
     };
-    hex.as_bytes().chunks_exact(2).map(|pair| Ok(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
+    hex.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| Ok(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
 }
 
 /// Decompresses Substrate's compressed form if present, and checks the result is wasm.
@@ -199,14 +227,20 @@ fn to_plain_wasm(code: &[u8], source: &Path, zstd: &Path, out_dir: &Path) -> Vec
             run_zstd(zstd, &["-d", "-q", "-f", "-o"], &output, &input);
             let size = fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
             if size > MAX_WASM_SIZE {
-                fail(&format!("the runtime in {} decompresses to {size} bytes, over the 50 MiB limit", source.display()));
+                fail(&format!(
+                    "the runtime in {} decompresses to {size} bytes, over the 50 MiB limit",
+                    source.display()
+                ));
             }
             fs::read(&output).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", output.display())))
         }
         None => code.to_vec(),
     };
     if !wasm.starts_with(&WASM_HEADER) {
-        fail(&format!("the :code in {} is not a wasm module (no \\0asm version 1 header)", source.display()));
+        fail(&format!(
+            "the :code in {} is not a wasm module (no \\0asm version 1 header)",
+            source.display()
+        ));
     }
     wasm
 }
@@ -252,7 +286,9 @@ fn compress(wasm: &[u8], zstd: &Path, out_dir: &Path) -> Vec<u8> {
 fn read_leb_u32(bytes: &[u8], pos: &mut usize) -> Result<u32, String> {
     let mut value: u32 = 0;
     for i in 0..5 {
-        let byte = *bytes.get(*pos).ok_or_else(|| format!("truncated LEB128 at offset {}", *pos))?;
+        let byte = *bytes
+            .get(*pos)
+            .ok_or_else(|| format!("truncated LEB128 at offset {}", *pos))?;
         *pos += 1;
         // The fifth byte may only carry the top 4 bits of a u32.
         if i == 4 && byte & 0xF0 != 0 {
@@ -371,7 +407,10 @@ fn write_file(path: &Path, bytes: &[u8]) {
 /// Writes to a temporary file next to `path`, then renames it, so a reader
 /// never sees a half-written runtime.
 fn write_atomically(path: &Path, bytes: &[u8]) {
-    let file_name = path.file_name().expect("output paths have a file name").to_string_lossy();
+    let file_name = path
+        .file_name()
+        .expect("output paths have a file name")
+        .to_string_lossy();
     let temp = path.with_file_name(format!(".{file_name}.tmp-{}", process::id()));
     write_file(&temp, bytes);
     if let Err(e) = fs::rename(&temp, path) {

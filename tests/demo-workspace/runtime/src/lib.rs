@@ -86,8 +86,19 @@ pub fn init() {
     demo_support::dispatch::set_encoded_dispatcher(dispatch_encoded);
     AllPallets::integrity_test();
     // pallet-proxy filters calls by these positions.
-    for (position, name) in [(2, "Balances"), (8, "Staking"), (9, "Treasury"), (10, "Bounties"), (17, "Membership"), (18, "Collective")] {
-        assert_eq!(AllPallets::NAMES[position], name, "pallet order changed: update pallet-proxy's filter");
+    for (position, name) in [
+        (2, "Balances"),
+        (8, "Staking"),
+        (9, "Treasury"),
+        (10, "Bounties"),
+        (17, "Membership"),
+        (18, "Collective"),
+    ] {
+        assert_eq!(
+            AllPallets::NAMES[position],
+            name,
+            "pallet order changed: update pallet-proxy's filter"
+        );
     }
 }
 
@@ -104,7 +115,10 @@ impl GenesisConfig {
     pub fn dev() -> Self {
         let names = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
         GenesisConfig {
-            endowed: names.iter().map(|n| (AccountId32::dev(n), 1_000_000_000_000_000_000)).collect(),
+            endowed: names
+                .iter()
+                .map(|n| (AccountId32::dev(n), 1_000_000_000_000_000_000))
+                .collect(),
             sudo: AccountId32::dev("Alice"),
             validators: vec![AccountId32::dev("Alice"), AccountId32::dev("Bob")],
             code: None,
@@ -114,7 +128,8 @@ impl GenesisConfig {
     /// Writes the genesis state into (empty) storage.
     pub fn build(&self) {
         for (who, amount) in &self.endowed {
-            pallet_balances::Pallet::deposit_creating(who, *amount).expect("genesis endowment above the existential deposit");
+            pallet_balances::Pallet::deposit_creating(who, *amount)
+                .expect("genesis endowment above the existential deposit");
         }
         pallet_balances::Pallet::deposit_creating(&pallet_treasury::Pallet::account_id(), 1_000_000_000_000_000)
             .expect("treasury endowment");
@@ -145,7 +160,11 @@ pub mod api {
     pub fn query_fee(call: &[u8]) -> Option<Balance> {
         let call = demo_codec::decode_all::<RuntimeCall>(call).ok()?;
         let info = call.info();
-        Some(pallet_transaction_payment::Pallet::compute_fee(call.encode().len() as u32, &info, 0))
+        Some(pallet_transaction_payment::Pallet::compute_fee(
+            call.encode().len() as u32,
+            &info,
+            0,
+        ))
     }
 
     pub fn free_balance(who: &AccountId32) -> Balance {

@@ -44,8 +44,14 @@ pub fn run(id: &Identity, args: &[String], out: &mut impl Write) -> i32 {
         },
         Some("runtime-version") => {
             let mut chain = DevChain::new(&GenesisConfig::dev());
-            let response = demo_rpc::handle(&mut chain, r#"{"jsonrpc":"2.0","id":1,"method":"state_getRuntimeVersion"}"#);
-            let result = Json::parse(&response).ok().and_then(|r| r.get("result").cloned()).unwrap_or(Json::Null);
+            let response = demo_rpc::handle(
+                &mut chain,
+                r#"{"jsonrpc":"2.0","id":1,"method":"state_getRuntimeVersion"}"#,
+            );
+            let result = Json::parse(&response)
+                .ok()
+                .and_then(|r| r.get("result").cloned())
+                .unwrap_or(Json::Null);
             writeln!(out, "{result}").map(|_| 0)
         }
         Some("wasm-path") => match demo_runtime::WASM_BINARY_PATH {
@@ -119,7 +125,10 @@ mod tests {
     use super::*;
 
     fn run_to_string(args: &[&str]) -> (i32, String) {
-        let id = Identity { name: "demo-node", version: "0.1.0" };
+        let id = Identity {
+            name: "demo-node",
+            version: "0.1.0",
+        };
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let mut out = Vec::new();
         let code = run(&id, &args, &mut out);

@@ -46,7 +46,11 @@ impl Json {
     }
 
     pub fn parse(text: &str) -> Result<Json, ParseError> {
-        let mut parser = Parser { bytes: text.as_bytes(), pos: 0, depth: 0 };
+        let mut parser = Parser {
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+        };
         let value = parser.value()?;
         parser.skip_ws();
         if parser.pos != parser.bytes.len() {
@@ -67,7 +71,10 @@ const MAX_DEPTH: usize = 128;
 
 impl Parser<'_> {
     fn error(&self, message: &'static str) -> ParseError {
-        ParseError { offset: self.pos, message }
+        ParseError {
+            offset: self.pos,
+            message,
+        }
     }
 
     fn skip_ws(&mut self) {
@@ -140,11 +147,16 @@ impl Parser<'_> {
                 return Err(self.error("expected exponent digits"));
             }
         }
-        Ok(Json::Number(String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned()))
+        Ok(Json::Number(
+            String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned(),
+        ))
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
-        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or_else(|| self.error("short \\u escape"))?;
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("short \\u escape"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.error("bad \\u escape"))?;
         let value = u32::from_str_radix(text, 16).map_err(|_| self.error("bad \\u escape"))?;
         self.pos += 4;
@@ -156,7 +168,11 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let start = self.pos;
-            while self.bytes.get(self.pos).is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20) {
+            while self
+                .bytes
+                .get(self.pos)
+                .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
+            {
                 self.pos += 1;
             }
             out.push_str(std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| self.error("invalid UTF-8"))?);
@@ -167,7 +183,10 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    let escape = *self.bytes.get(self.pos).ok_or_else(|| self.error("unfinished escape"))?;
+                    let escape = *self
+                        .bytes
+                        .get(self.pos)
+                        .ok_or_else(|| self.error("unfinished escape"))?;
                     self.pos += 1;
                     match escape {
                         b'"' => out.push('"'),

@@ -33,7 +33,10 @@ pub fn from_hex(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 fn header_json(header: &Header) -> Json {
@@ -41,8 +44,24 @@ fn header_json(header: &Header) -> Json {
         ("parentHash", Json::String(to_hex(header.parent_hash.as_bytes()))),
         ("number", Json::String(format!("0x{:x}", header.number))),
         ("stateRoot", Json::String(to_hex(header.state_root.as_bytes()))),
-        ("extrinsicsRoot", Json::String(to_hex(header.extrinsics_root.as_bytes()))),
-        ("digest", Json::object([("logs", Json::Array(header.digest.logs.iter().map(|l| Json::String(to_hex(&l.encode()))).collect()))])),
+        (
+            "extrinsicsRoot",
+            Json::String(to_hex(header.extrinsics_root.as_bytes())),
+        ),
+        (
+            "digest",
+            Json::object([(
+                "logs",
+                Json::Array(
+                    header
+                        .digest
+                        .logs
+                        .iter()
+                        .map(|l| Json::String(to_hex(&l.encode())))
+                        .collect(),
+                ),
+            )]),
+        ),
     ])
 }
 
@@ -56,7 +75,10 @@ fn version_json(v: &RuntimeVersion) -> Json {
         (
             "apis",
             Json::Array(
-                v.apis.iter().map(|(id, ver)| Json::Array(vec![Json::String(to_hex(id)), Json::Number(ver.to_string())])).collect(),
+                v.apis
+                    .iter()
+                    .map(|(id, ver)| Json::Array(vec![Json::String(to_hex(id)), Json::Number(ver.to_string())]))
+                    .collect(),
             ),
         ),
         ("transactionVersion", Json::Number(v.transaction_version.to_string())),
@@ -72,18 +94,26 @@ struct RpcError {
 
 impl RpcError {
     fn invalid_params(message: impl Into<String>) -> Self {
-        RpcError { code: -32602, message: message.into() }
+        RpcError {
+            code: -32602,
+            message: message.into(),
+        }
     }
 }
 
 fn param_str(params: &[Json], index: usize) -> Result<&str, RpcError> {
-    params.get(index).and_then(Json::as_str).ok_or_else(|| RpcError::invalid_params(format!("parameter {index} must be a string")))
+    params
+        .get(index)
+        .and_then(Json::as_str)
+        .ok_or_else(|| RpcError::invalid_params(format!("parameter {index} must be a string")))
 }
 
 fn param_hash(params: &[Json], index: usize) -> Result<Option<H256>, RpcError> {
     match params.get(index) {
         None | Some(Json::Null) => Ok(None),
-        Some(Json::String(s)) => H256::from_hex(s).map(Some).ok_or_else(|| RpcError::invalid_params("bad block hash")),
+        Some(Json::String(s)) => H256::from_hex(s)
+            .map(Some)
+            .ok_or_else(|| RpcError::invalid_params("bad block hash")),
         _ => Err(RpcError::invalid_params("block hash must be a string")),
     }
 }
@@ -104,7 +134,9 @@ fn call(backend: &mut impl Backend, method: &str, params: &[Json]) -> Result<Jso
                 Some(Json::Number(n)) => n.parse().map_err(|_| RpcError::invalid_params("bad block number"))?,
                 Some(_) => return Err(RpcError::invalid_params("block number must be a number")),
             };
-            Ok(backend.block_hash(number).map_or(Json::Null, |h| Json::String(to_hex(h.as_bytes()))))
+            Ok(backend
+                .block_hash(number)
+                .map_or(Json::Null, |h| Json::String(to_hex(h.as_bytes()))))
         }
         "chain_getFinalizedHead" => Ok(Json::String(to_hex(backend.best_header().hash().as_bytes()))),
         "state_getStorage" => {
@@ -119,18 +151,25 @@ fn call(backend: &mut impl Backend, method: &str, params: &[Json]) -> Result<Jso
             Ok(Json::Number(backend.account_next_index(&who).to_string()))
         }
         "author_submitExtrinsic" => {
-            let bytes = from_hex(param_str(params, 0)?).ok_or_else(|| RpcError::invalid_params("extrinsic must be 0x-hex"))?;
+            let bytes =
+                from_hex(param_str(params, 0)?).ok_or_else(|| RpcError::invalid_params("extrinsic must be 0x-hex"))?;
             // The wire form is length-prefixed, like Substrate's.
             let inner = <Vec<u8>>::decode(&mut &bytes[..]).map_err(|e| RpcError::invalid_params(e.to_string()))?;
-            let xt = demo_codec::decode_all::<OpaqueExtrinsic>(&inner).map_err(|e| RpcError::invalid_params(e.to_string()))?;
-            let hash = backend.submit_extrinsic(xt).map_err(|message| RpcError { code: 1010, message })?;
+            let xt = demo_codec::decode_all::<OpaqueExtrinsic>(&inner)
+                .map_err(|e| RpcError::invalid_params(e.to_string()))?;
+            let hash = backend
+                .submit_extrinsic(xt)
+                .map_err(|message| RpcError { code: 1010, message })?;
             Ok(Json::String(to_hex(hash.as_bytes())))
         }
         "rpc_methods" => Ok(Json::object([(
             "methods",
             Json::Array(METHODS.iter().map(|m| Json::String(m.to_string())).collect()),
         )])),
-        _ => Err(RpcError { code: -32601, message: format!("Method not found: {method}") }),
+        _ => Err(RpcError {
+            code: -32601,
+            message: format!("Method not found: {method}"),
+        }),
     }
 }
 
@@ -159,7 +198,9 @@ pub fn handle(backend: &mut impl Backend, request: &str) -> String {
                         _ => Vec::new(),
                     };
                     match call(backend, method, &params) {
-                        Ok(result) => Json::object([("jsonrpc", Json::String("2.0".into())), ("id", id), ("result", result)]),
+                        Ok(result) => {
+                            Json::object([("jsonrpc", Json::String("2.0".into())), ("id", id), ("result", result)])
+                        }
                         Err(e) => error_response(id, e.code, &e.message),
                     }
                 }
@@ -173,7 +214,13 @@ fn error_response(id: Json, code: i32, message: &str) -> Json {
     Json::object([
         ("jsonrpc", Json::String("2.0".into())),
         ("id", id),
-        ("error", Json::object([("code", Json::Number(code.to_string())), ("message", Json::String(message.into()))])),
+        (
+            "error",
+            Json::object([
+                ("code", Json::Number(code.to_string())),
+                ("message", Json::String(message.into())),
+            ]),
+        ),
     ])
 }
 

@@ -3,7 +3,9 @@
 //! Runtime state is thread-local, so one `DevChain` per thread.
 
 use demo_codec::Encode;
-use demo_core::{AccountId32, Block, Digest, Header, OpaqueExtrinsic, RuntimeVersion, SignaturePart, SignedExtra, H256};
+use demo_core::{
+    AccountId32, Block, Digest, Header, OpaqueExtrinsic, RuntimeVersion, SignaturePart, SignedExtra, H256,
+};
 use demo_core::{Era, Signature64};
 use demo_runtime::{Executive, GenesisConfig, RuntimeCall};
 use demo_support::Compact;
@@ -39,10 +41,18 @@ impl DevChain {
             extrinsics_root: demo_core::ordered_root::<OpaqueExtrinsic>(&[]),
             digest: Digest::default(),
         };
-        let genesis_block = Block { header, extrinsics: Vec::new() };
+        let genesis_block = Block {
+            header,
+            extrinsics: Vec::new(),
+        };
         let mut by_hash = BTreeMap::new();
         by_hash.insert(genesis_block.header.hash(), 0);
-        DevChain { blocks: vec![genesis_block], by_hash, pool: Vec::new(), next_timestamp: 1_700_000_000_000 }
+        DevChain {
+            blocks: vec![genesis_block],
+            by_hash,
+            pool: Vec::new(),
+            next_timestamp: 1_700_000_000_000,
+        }
     }
 
     pub fn best(&self) -> &Block {
@@ -57,7 +67,11 @@ impl DevChain {
             signature: Some(SignaturePart {
                 signer: *signer,
                 signature: Signature64([0; 64]),
-                extra: SignedExtra { era: Era::Immortal, nonce: Compact(nonce), tip: Compact(tip) },
+                extra: SignedExtra {
+                    era: Era::Immortal,
+                    nonce: Compact(nonce),
+                    tip: Compact(tip),
+                },
             }),
             call: call.encode(),
         }
@@ -65,7 +79,11 @@ impl DevChain {
 
     /// Nonce for a new transaction: on-chain nonce plus those already pooled.
     pub fn next_nonce(&self, who: &AccountId32) -> u32 {
-        let pooled = self.pool.iter().filter(|xt| xt.signature.as_ref().is_some_and(|s| s.signer == *who)).count();
+        let pooled = self
+            .pool
+            .iter()
+            .filter(|xt| xt.signature.as_ref().is_some_and(|s| s.signer == *who))
+            .count();
         demo_runtime::api::account_nonce(who) + pooled as u32
     }
 
@@ -161,7 +179,10 @@ mod tests {
         let mut chain = DevChain::new(&GenesisConfig::dev());
         let (alice, bob) = (AccountId32::dev("Alice"), AccountId32::dev("Bob"));
         let before = demo_runtime::api::free_balance(&bob);
-        let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: bob, value: Compact(5_000_000_000) });
+        let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+            dest: bob,
+            value: Compact(5_000_000_000),
+        });
         let xt = chain.signed(&alice, &call, 0);
         chain.submit(xt);
         let produced = chain.produce_block();

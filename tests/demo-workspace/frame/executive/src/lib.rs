@@ -42,7 +42,10 @@ impl<R: Runtime> Executive<R> {
         let call = demo_codec::decode_all::<R::Call>(&xt.call).map_err(|_| InvalidTransaction::Call)?;
         let info = call.info();
         let limit = demo_support::weights::BlockWeights::max_for(info.class);
-        if demo_system::BlockWeight::get().saturating_add(info.weight).any_gt(limit) {
+        if demo_system::BlockWeight::get()
+            .saturating_add(info.weight)
+            .any_gt(limit)
+        {
             return Err(InvalidTransaction::ExhaustsResources);
         }
         let origin = match &xt.signature {
@@ -102,7 +105,13 @@ impl<R: Runtime> Executive<R> {
         header.state_root = finished.state_root;
         header.digest = finished.digest;
         header.extrinsics_root = demo_core::ordered_root(&included);
-        (Block { header, extrinsics: included }, results)
+        (
+            Block {
+                header,
+                extrinsics: included,
+            },
+            results,
+        )
     }
 
     /// Re-executes a block and checks it reproduces the header's state root.
@@ -110,7 +119,8 @@ impl<R: Runtime> Executive<R> {
         Self::initialize_block(&block.header);
         for xt in &block.extrinsics {
             // A call that fails is still part of the block; only invalid extrinsics are not.
-            let _call_result = Self::apply_extrinsic(xt).map_err(|_| DispatchError::Other("block contains an invalid extrinsic"))?;
+            let _call_result =
+                Self::apply_extrinsic(xt).map_err(|_| DispatchError::Other("block contains an invalid extrinsic"))?;
         }
         let header = Self::finalize_block();
         if header.state_root != block.header.state_root {

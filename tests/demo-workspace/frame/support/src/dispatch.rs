@@ -34,7 +34,11 @@ pub enum DispatchError {
     CannotLookup,
     BadOrigin,
     /// A pallet's own error, identified by pallet name and error index.
-    Module { pallet: &'static str, index: u8, name: &'static str },
+    Module {
+        pallet: &'static str,
+        index: u8,
+        name: &'static str,
+    },
     Token(TokenError),
     Arithmetic(ArithmeticError),
 }
@@ -133,7 +137,9 @@ pub fn set_encoded_dispatcher(dispatcher: EncodedDispatcher) {
 
 /// Decodes and dispatches a runtime call held as bytes.
 pub fn dispatch_encoded(call: &[u8], origin: Origin) -> DispatchResult {
-    let dispatcher = DISPATCHER.get().ok_or(DispatchError::Other("no runtime call dispatcher registered"))?;
+    let dispatcher = DISPATCHER
+        .get()
+        .ok_or(DispatchError::Other("no runtime call dispatcher registered"))?;
     dispatcher(call, origin)
 }
 

@@ -34,7 +34,12 @@ pub fn set_phase(phase: Phase) {
 
 pub fn deposit(pallet: &'static str, name: &'static str, event: &impl Encode) {
     let phase = crate::storage::try_get(&phase_key()).unwrap_or(Phase::Initialization);
-    let record = EventRecord { phase, pallet: pallet.into(), name: name.into(), data: event.encode() };
+    let record = EventRecord {
+        phase,
+        pallet: pallet.into(),
+        name: name.into(),
+        data: event.encode(),
+    };
     let key = events_key();
     let mut all: Vec<EventRecord> = crate::storage::get_or_default(&key);
     all.push(record);

@@ -46,7 +46,9 @@ macro_rules! ensure {
 }
 
 pub mod prelude {
-    pub use crate::dispatch::{ensure_none, ensure_root, ensure_signed, DispatchError, DispatchResult, Dispatchable, Origin};
+    pub use crate::dispatch::{
+        ensure_none, ensure_root, ensure_signed, DispatchError, DispatchResult, Dispatchable, Origin,
+    };
     pub use crate::{ensure, Hooks, PalletInfo};
     pub use crate::{AccountId32, Balance, BlockNumber, Moment, Nonce, H256};
     pub use crate::{Blake2_128Concat, Identity, Twox64Concat};

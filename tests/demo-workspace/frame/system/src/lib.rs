@@ -95,11 +95,7 @@ impl PalletInfo for Pallet {
     const NAME: &'static str = NAME;
 }
 
-impl Hooks for Pallet {
-    fn integrity_test() {
-        assert!(CODE_KEY.len() == 5);
-    }
-}
+impl Hooks for Pallet {}
 
 impl Pallet {
     pub fn remark(origin: Origin, _remark: Vec<u8>) -> DispatchResult {
@@ -109,7 +105,11 @@ impl Pallet {
 
     pub fn remark_with_event(origin: Origin, remark: Vec<u8>) -> DispatchResult {
         let sender = ensure_signed(origin)?;
-        Event::Remarked { sender, hash: H256(demo_hashing::blake2_256(&remark)) }.deposit();
+        Event::Remarked {
+            sender,
+            hash: H256(demo_hashing::blake2_256(&remark)),
+        }
+        .deposit();
         Ok(())
     }
 
@@ -153,7 +153,10 @@ impl Pallet {
         let new = wasm::read_runtime_version(code).ok_or(Error::FailedToExtractRuntimeVersion)?;
         if let Some(current) = Self::current_version() {
             ensure!(new.spec_name == current.spec_name, Error::InvalidSpecName);
-            ensure!(new.spec_version > current.spec_version, Error::SpecVersionNeedsToIncrease);
+            ensure!(
+                new.spec_version > current.spec_version,
+                Error::SpecVersionNeedsToIncrease
+            );
         }
         Ok(())
     }

@@ -128,18 +128,33 @@ impl Pallet {
             ..Default::default()
         };
         Asset::insert(&id, &Some(details));
-        Event::Created { asset_id: id, creator: owner, owner: admin }.deposit();
+        Event::Created {
+            asset_id: id,
+            creator: owner,
+            owner: admin,
+        }
+        .deposit();
         Ok(())
     }
 
-    pub fn mint(origin: Origin, id: Compact<AssetId>, beneficiary: AccountId32, amount: Compact<Balance>) -> DispatchResult {
+    pub fn mint(
+        origin: Origin,
+        id: Compact<AssetId>,
+        beneficiary: AccountId32,
+        amount: Compact<Balance>,
+    ) -> DispatchResult {
         let who = ensure_signed(origin)?;
         let mut details = Self::details(id.0)?;
         ensure!(details.issuer == who, Error::NoPermission);
         Self::increase(id.0, &mut details, &beneficiary, amount.0)?;
         details.supply = details.supply.checked_add(amount.0).ok_or(Error::Overflow)?;
         Asset::insert(&id.0, &Some(details));
-        Event::Issued { asset_id: id.0, owner: beneficiary, amount: amount.0 }.deposit();
+        Event::Issued {
+            asset_id: id.0,
+            owner: beneficiary,
+            amount: amount.0,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -150,18 +165,34 @@ impl Pallet {
         let burned = Self::decrease(id.0, &mut details, &who, amount.0, true)?;
         details.supply -= burned;
         Asset::insert(&id.0, &Some(details));
-        Event::Burned { asset_id: id.0, owner: who, balance: burned }.deposit();
+        Event::Burned {
+            asset_id: id.0,
+            owner: who,
+            balance: burned,
+        }
+        .deposit();
         Ok(())
     }
 
-    pub fn transfer(origin: Origin, id: Compact<AssetId>, target: AccountId32, amount: Compact<Balance>) -> DispatchResult {
+    pub fn transfer(
+        origin: Origin,
+        id: Compact<AssetId>,
+        target: AccountId32,
+        amount: Compact<Balance>,
+    ) -> DispatchResult {
         let from = ensure_signed(origin)?;
         let mut details = Self::details(id.0)?;
         ensure!(details.status == AssetStatus::Live, Error::Frozen);
         Self::decrease(id.0, &mut details, &from, amount.0, false)?;
         Self::increase(id.0, &mut details, &target, amount.0)?;
         Asset::insert(&id.0, &Some(details));
-        Event::Transferred { asset_id: id.0, from, to: target, amount: amount.0 }.deposit();
+        Event::Transferred {
+            asset_id: id.0,
+            from,
+            to: target,
+            amount: amount.0,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -181,10 +212,20 @@ impl Pallet {
 
     /// Takes `amount` (or, with `best_effort`, as much as there is); an
     /// account left below the minimum is removed and its dust burned.
-    fn decrease(id: AssetId, details: &mut AssetDetails, who: &AccountId32, amount: Balance, best_effort: bool) -> Result<Balance, DispatchError> {
+    fn decrease(
+        id: AssetId,
+        details: &mut AssetDetails,
+        who: &AccountId32,
+        amount: Balance,
+        best_effort: bool,
+    ) -> Result<Balance, DispatchError> {
         let mut account = Account::get(&id, who).ok_or(Error::NoAccount)?;
         ensure!(!account.frozen, Error::Frozen);
-        let taken = if best_effort { amount.min(account.balance) } else { amount };
+        let taken = if best_effort {
+            amount.min(account.balance)
+        } else {
+            amount
+        };
         ensure!(account.balance >= taken, Error::BalanceLow);
         account.balance -= taken;
         if account.balance < details.min_balance {
@@ -220,11 +261,20 @@ impl Pallet {
         Ok(())
     }
 
-    pub fn set_metadata(origin: Origin, id: Compact<AssetId>, name: Vec<u8>, symbol: Vec<u8>, decimals: u8) -> DispatchResult {
+    pub fn set_metadata(
+        origin: Origin,
+        id: Compact<AssetId>,
+        name: Vec<u8>,
+        symbol: Vec<u8>,
+        decimals: u8,
+    ) -> DispatchResult {
         let who = ensure_signed(origin)?;
         let details = Self::details(id.0)?;
         ensure!(details.owner == who, Error::NoPermission);
-        ensure!(name.len() <= STRING_LIMIT && symbol.len() <= STRING_LIMIT, Error::BadMetadata);
+        ensure!(
+            name.len() <= STRING_LIMIT && symbol.len() <= STRING_LIMIT,
+            Error::BadMetadata
+        );
         let old = Metadata::get(&id.0);
         let deposit = METADATA_DEPOSIT_BASE + METADATA_DEPOSIT_PER_BYTE * (name.len() + symbol.len()) as Balance;
         if deposit > old.deposit {
@@ -232,8 +282,20 @@ impl Pallet {
         } else {
             Balances::unreserve(&who, old.deposit - deposit);
         }
-        Metadata::insert(&id.0, &AssetMetadata { deposit, name, symbol, decimals });
-        Event::MetadataSet { asset_id: id.0, decimals }.deposit();
+        Metadata::insert(
+            &id.0,
+            &AssetMetadata {
+                deposit,
+                name,
+                symbol,
+                decimals,
+            },
+        );
+        Event::MetadataSet {
+            asset_id: id.0,
+            decimals,
+        }
+        .deposit();
         Ok(())
     }
 

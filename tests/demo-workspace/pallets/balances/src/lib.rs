@@ -77,11 +77,12 @@ impl PalletInfo for Pallet {
     const NAME: &'static str = NAME;
 }
 
-impl Hooks for Pallet {
-    fn integrity_test() {
-        assert!(EXISTENTIAL_DEPOSIT > 0, "a zero existential deposit lets dust accounts pile up");
-    }
-}
+impl Hooks for Pallet {}
+
+const _: () = assert!(
+    EXISTENTIAL_DEPOSIT > 0,
+    "a zero existential deposit lets dust accounts pile up"
+);
 
 impl Pallet {
     pub fn transfer_allow_death(origin: Origin, dest: AccountId32, value: Compact<Balance>) -> DispatchResult {
@@ -89,7 +90,12 @@ impl Pallet {
         Self::transfer(&source, &dest, value.0, Existence::AllowDeath)
     }
 
-    pub fn force_transfer(origin: Origin, source: AccountId32, dest: AccountId32, value: Compact<Balance>) -> DispatchResult {
+    pub fn force_transfer(
+        origin: Origin,
+        source: AccountId32,
+        dest: AccountId32,
+        value: Compact<Balance>,
+    ) -> DispatchResult {
         ensure_root(origin)?;
         Self::transfer(&source, &dest, value.0, Existence::AllowDeath)
     }
@@ -101,7 +107,11 @@ impl Pallet {
 
     pub fn transfer_all(origin: Origin, dest: AccountId32, keep_alive: bool) -> DispatchResult {
         let source = ensure_signed(origin)?;
-        let existence = if keep_alive { Existence::KeepAlive } else { Existence::AllowDeath };
+        let existence = if keep_alive {
+            Existence::KeepAlive
+        } else {
+            Existence::AllowDeath
+        };
         let mut amount = Self::usable_balance(&source);
         if keep_alive {
             amount = amount.saturating_sub(EXISTENTIAL_DEPOSIT);
@@ -117,7 +127,11 @@ impl Pallet {
 
     pub fn force_set_balance(origin: Origin, who: AccountId32, new_free: Compact<Balance>) -> DispatchResult {
         ensure_root(origin)?;
-        let new_free = if new_free.0 < EXISTENTIAL_DEPOSIT { 0 } else { new_free.0 };
+        let new_free = if new_free.0 < EXISTENTIAL_DEPOSIT {
+            0
+        } else {
+            new_free.0
+        };
         let old = System::account_data(&who);
         TotalIssuance::mutate(|t| *t = t.saturating_add(new_free).saturating_sub(old.free));
         Self::write_account(&who, AccountData { free: new_free, ..old })?;
@@ -147,7 +161,11 @@ impl Pallet {
         if exists && !existed {
             ensure!(data.free >= EXISTENTIAL_DEPOSIT, Error::ExistentialDeposit);
             System::inc_providers(who);
-            Event::Endowed { account: *who, free_balance: data.free }.deposit();
+            Event::Endowed {
+                account: *who,
+                free_balance: data.free,
+            }
+            .deposit();
         }
         System::mutate_account_data(who, |d| *d = data);
         if existed && !exists {
@@ -167,16 +185,28 @@ impl Pallet {
             ensure!(existence == Existence::AllowDeath, Error::Expendability);
             ensure!(from.reserved == 0 && from.frozen == 0, Error::LiquidityRestrictions);
             if from.free > 0 {
-                Event::DustLost { account: *source, amount: from.free }.deposit();
+                Event::DustLost {
+                    account: *source,
+                    amount: from.free,
+                }
+                .deposit();
                 TotalIssuance::mutate(|t| *t -= from.free);
                 from.free = 0;
             }
         }
         let mut to = System::account_data(dest);
-        to.free = to.free.checked_add(amount).ok_or(demo_support::dispatch::ArithmeticError::Overflow)?;
+        to.free = to
+            .free
+            .checked_add(amount)
+            .ok_or(demo_support::dispatch::ArithmeticError::Overflow)?;
         Self::write_account(dest, to)?;
         Self::write_account(source, from)?;
-        Event::Transfer { from: *source, to: *dest, amount }.deposit();
+        Event::Transfer {
+            from: *source,
+            to: *dest,
+            amount,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -209,7 +239,10 @@ impl Pallet {
         let mut data = System::account_data(who);
         data.free -= amount;
         data.reserved += amount;
-        ensure!(data.free >= EXISTENTIAL_DEPOSIT || data.free == 0, Error::ExistentialDeposit);
+        ensure!(
+            data.free >= EXISTENTIAL_DEPOSIT || data.free == 0,
+            Error::ExistentialDeposit
+        );
         Self::write_account(who, data)?;
         Event::Reserved { who: *who, amount }.deposit();
         Ok(())
@@ -225,7 +258,11 @@ impl Pallet {
             return amount;
         }
         if actual > 0 {
-            Event::Unreserved { who: *who, amount: actual }.deposit();
+            Event::Unreserved {
+                who: *who,
+                amount: actual,
+            }
+            .deposit();
         }
         amount - actual
     }
@@ -237,7 +274,11 @@ impl Pallet {
         data.reserved -= actual;
         if Self::write_account(who, data).is_ok() {
             TotalIssuance::mutate(|t| *t = t.saturating_sub(actual));
-            Event::Slashed { who: *who, amount: actual }.deposit();
+            Event::Slashed {
+                who: *who,
+                amount: actual,
+            }
+            .deposit();
             actual
         } else {
             0

@@ -22,8 +22,14 @@ pub enum BountyStatus {
     #[default]
     Proposed,
     Approved,
-    Active { curator: AccountId32 },
-    PendingPayout { curator: AccountId32, beneficiary: AccountId32, unlock_at: BlockNumber },
+    Active {
+        curator: AccountId32,
+    },
+    PendingPayout {
+        curator: AccountId32,
+        beneficiary: AccountId32,
+        unlock_at: BlockNumber,
+    },
 }
 
 #[derive(Codec, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -97,7 +103,12 @@ impl Pallet {
             *n += 1;
             *n - 1
         });
-        let bounty = Bounty { proposer, value: value.0, bond, ..Default::default() };
+        let bounty = Bounty {
+            proposer,
+            value: value.0,
+            bond,
+            ..Default::default()
+        };
         Bounties::insert(&index, &Some(bounty));
         BountyDescriptions::insert(&index, &description);
         Event::BountyProposed { index }.deposit();
@@ -136,7 +147,11 @@ impl Pallet {
             b.status = BountyStatus::Active { curator };
             Ok(())
         })?;
-        Event::CuratorAccepted { index: bounty_id.0, curator }.deposit();
+        Event::CuratorAccepted {
+            index: bounty_id.0,
+            curator,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -148,17 +163,30 @@ impl Pallet {
                 return Err(Error::UnexpectedStatus.into());
             };
             ensure!(curator == who, Error::RequireCurator);
-            b.status = BountyStatus::PendingPayout { curator, beneficiary, unlock_at };
+            b.status = BountyStatus::PendingPayout {
+                curator,
+                beneficiary,
+                unlock_at,
+            };
             Ok(())
         })?;
-        Event::BountyAwarded { index: bounty_id.0, beneficiary }.deposit();
+        Event::BountyAwarded {
+            index: bounty_id.0,
+            beneficiary,
+        }
+        .deposit();
         Ok(())
     }
 
     pub fn claim_bounty(origin: Origin, bounty_id: Compact<u32>) -> DispatchResult {
         ensure_signed(origin)?;
         let bounty = Bounties::get(&bounty_id.0).ok_or(Error::InvalidIndex)?;
-        let BountyStatus::PendingPayout { curator, beneficiary, unlock_at } = bounty.status else {
+        let BountyStatus::PendingPayout {
+            curator,
+            beneficiary,
+            unlock_at,
+        } = bounty.status
+        else {
             return Err(Error::UnexpectedStatus.into());
         };
         ensure!(demo_system::Pallet::block_number() >= unlock_at, Error::Premature);
@@ -168,7 +196,12 @@ impl Pallet {
         Treasury::pay_from_pot(&beneficiary, payout)?;
         Bounties::remove(&bounty_id.0);
         BountyDescriptions::remove(&bounty_id.0);
-        Event::BountyClaimed { index: bounty_id.0, payout, beneficiary }.deposit();
+        Event::BountyClaimed {
+            index: bounty_id.0,
+            payout,
+            beneficiary,
+        }
+        .deposit();
         Ok(())
     }
 

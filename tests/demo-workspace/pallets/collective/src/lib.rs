@@ -86,7 +86,11 @@ impl Pallet {
         // A threshold of one executes at once, as Substrate does.
         if threshold.0 < 2 {
             let ok = dispatch_transactional_encoded(&proposal, Origin::Root).is_ok();
-            Event::Executed { proposal_hash: hash, ok }.deposit();
+            Event::Executed {
+                proposal_hash: hash,
+                ok,
+            }
+            .deposit();
             return Ok(());
         }
         Proposals::try_mutate(|proposals| {
@@ -100,9 +104,21 @@ impl Pallet {
         });
         ProposalOf::insert(&hash, &proposal);
         let end = demo_system::Pallet::block_number() + MOTION_DURATION;
-        let votes = Votes { index, threshold: threshold.0, ayes: vec![who], nays: Vec::new(), end };
+        let votes = Votes {
+            index,
+            threshold: threshold.0,
+            ayes: vec![who],
+            nays: Vec::new(),
+            end,
+        };
         Voting::insert(&hash, &Some(votes));
-        Event::Proposed { account: who, proposal_index: index, proposal_hash: hash, threshold: threshold.0 }.deposit();
+        Event::Proposed {
+            account: who,
+            proposal_index: index,
+            proposal_hash: hash,
+            threshold: threshold.0,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -110,13 +126,24 @@ impl Pallet {
         let who = Self::ensure_member(origin)?;
         let mut votes = Voting::get(&proposal).ok_or(Error::ProposalMissing)?;
         ensure!(votes.index == index.0, Error::WrongIndex);
-        let (same, other) = if approve { (&mut votes.ayes, &mut votes.nays) } else { (&mut votes.nays, &mut votes.ayes) };
+        let (same, other) = if approve {
+            (&mut votes.ayes, &mut votes.nays)
+        } else {
+            (&mut votes.nays, &mut votes.ayes)
+        };
         ensure!(!same.contains(&who), Error::DuplicateVote);
         same.push(who);
         other.retain(|a| *a != who);
         let (yes, no) = (votes.ayes.len() as u32, votes.nays.len() as u32);
         Voting::insert(&proposal, &Some(votes));
-        Event::Voted { account: who, proposal_hash: proposal, voted: approve, yes, no }.deposit();
+        Event::Voted {
+            account: who,
+            proposal_hash: proposal,
+            voted: approve,
+            yes,
+            no,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -135,7 +162,11 @@ impl Pallet {
             // Members who did not vote follow the prime member, or vote nay without one.
             let abstentions = seats - yes - no;
             let prime_aye = Membership::prime().is_some_and(|p| votes.ayes.contains(&p));
-            if prime_aye { yes += abstentions } else { no += abstentions }
+            if prime_aye {
+                yes += abstentions
+            } else {
+                no += abstentions
+            }
         }
         Event::Closed { proposal_hash, yes, no }.deposit();
         if yes >= votes.threshold {

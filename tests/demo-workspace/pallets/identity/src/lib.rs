@@ -151,7 +151,9 @@ impl Pallet {
         let who = ensure_signed(origin)?;
         ensure!(info.fields().iter().all(|f| f.is_valid()), Error::FieldTooLong);
         let mut registration = IdentityOf::get(&who).unwrap_or_default();
-        registration.judgements.retain(|(_, j)| matches!(j, Judgement::FeePaid(_)));
+        registration
+            .judgements
+            .retain(|(_, j)| matches!(j, Judgement::FeePaid(_)));
         let new_deposit = Self::deposit_for(&info);
         if new_deposit > registration.deposit {
             Balances::reserve(&who, new_deposit - registration.deposit)?;
@@ -187,14 +189,24 @@ impl Pallet {
         let judgement = Judgement::FeePaid(registrar.fee);
         match registration.judgements.binary_search_by_key(&reg_index, |(i, _)| *i) {
             Ok(position) => {
-                ensure!(!matches!(registration.judgements[position].1, Judgement::KnownGood | Judgement::Reasonable), Error::StickyJudgement);
+                ensure!(
+                    !matches!(
+                        registration.judgements[position].1,
+                        Judgement::KnownGood | Judgement::Reasonable
+                    ),
+                    Error::StickyJudgement
+                );
                 registration.judgements[position].1 = judgement;
             }
             Err(position) => registration.judgements.insert(position, (reg_index, judgement)),
         }
         Balances::reserve(&who, registrar.fee)?;
         IdentityOf::insert(&who, &Some(registration));
-        Event::JudgementRequested { who, registrar_index: reg_index }.deposit();
+        Event::JudgementRequested {
+            who,
+            registrar_index: reg_index,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -210,13 +222,22 @@ impl Pallet {
 
     /// `identity` must be the hash of the information judged, so a judgement
     /// cannot apply to information changed in the meantime.
-    pub fn provide_judgement(origin: Origin, reg_index: u32, target: AccountId32, judgement: Judgement, identity: [u8; 32]) -> DispatchResult {
+    pub fn provide_judgement(
+        origin: Origin,
+        reg_index: u32,
+        target: AccountId32,
+        judgement: Judgement,
+        identity: [u8; 32],
+    ) -> DispatchResult {
         let who = ensure_signed(origin)?;
         let registrar = *Registrars::get().get(reg_index as usize).ok_or(Error::InvalidIndex)?;
         ensure!(registrar.account == who, Error::InvalidIndex);
         ensure!(!matches!(judgement, Judgement::FeePaid(_)), Error::InvalidJudgement);
         let mut registration = IdentityOf::get(&target).ok_or(Error::InvalidIndex)?;
-        ensure!(demo_hashing::blake2_256(&registration.info.encode()) == identity, Error::InvalidJudgement);
+        ensure!(
+            demo_hashing::blake2_256(&registration.info.encode()) == identity,
+            Error::InvalidJudgement
+        );
         match registration.judgements.binary_search_by_key(&reg_index, |(i, _)| *i) {
             Ok(position) => {
                 if let Judgement::FeePaid(fee) = registration.judgements[position].1 {
@@ -227,7 +248,11 @@ impl Pallet {
             Err(position) => registration.judgements.insert(position, (reg_index, judgement)),
         }
         IdentityOf::insert(&target, &Some(registration));
-        Event::JudgementGiven { target, registrar_index: reg_index }.deposit();
+        Event::JudgementGiven {
+            target,
+            registrar_index: reg_index,
+        }
+        .deposit();
         Ok(())
     }
 }

@@ -64,7 +64,14 @@ impl Pallet {
         let who = ensure_signed(origin)?;
         ensure!(Accounts::get(&index).is_none(), Error::InUse);
         Balances::reserve(&who, DEPOSIT)?;
-        Accounts::insert(&index, &Some(IndexInfo { owner: who, deposit: DEPOSIT, frozen: false }));
+        Accounts::insert(
+            &index,
+            &Some(IndexInfo {
+                owner: who,
+                deposit: DEPOSIT,
+                frozen: false,
+            }),
+        );
         Event::IndexAssigned { who, index }.deposit();
         Ok(())
     }

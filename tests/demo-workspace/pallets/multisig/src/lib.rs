@@ -104,7 +104,12 @@ impl Pallet {
         dispatch_encoded(&call, Origin::Signed(id))
     }
 
-    pub fn as_multi(origin: Origin, threshold: u16, other_signatories: Vec<AccountId32>, call: Vec<u8>) -> DispatchResult {
+    pub fn as_multi(
+        origin: Origin,
+        threshold: u16,
+        other_signatories: Vec<AccountId32>,
+        call: Vec<u8>,
+    ) -> DispatchResult {
         let who = ensure_signed(origin.clone())?;
         let call_hash = demo_hashing::blake2_256(&call);
         let approvals = Self::approve(&who, threshold, other_signatories.clone(), call_hash)?;
@@ -115,18 +120,33 @@ impl Pallet {
             Multisigs::remove(&id, &call_hash);
             Balances::unreserve(&entry.depositor, entry.deposit);
             let ok = dispatch_encoded(&call, Origin::Signed(id)).is_ok();
-            Event::MultisigExecuted { multisig: id, call_hash, ok }.deposit();
+            Event::MultisigExecuted {
+                multisig: id,
+                call_hash,
+                ok,
+            }
+            .deposit();
         }
         Ok(())
     }
 
-    pub fn approve_as_multi(origin: Origin, threshold: u16, other_signatories: Vec<AccountId32>, call_hash: [u8; 32]) -> DispatchResult {
+    pub fn approve_as_multi(
+        origin: Origin,
+        threshold: u16,
+        other_signatories: Vec<AccountId32>,
+        call_hash: [u8; 32],
+    ) -> DispatchResult {
         let who = ensure_signed(origin)?;
         Self::approve(&who, threshold, other_signatories, call_hash).map(|_| ())
     }
 
     /// Records `who`'s approval and returns the number of approvals.
-    fn approve(who: &AccountId32, threshold: u16, others: Vec<AccountId32>, call_hash: [u8; 32]) -> Result<usize, DispatchError> {
+    fn approve(
+        who: &AccountId32,
+        threshold: u16,
+        others: Vec<AccountId32>,
+        call_hash: [u8; 32],
+    ) -> Result<usize, DispatchError> {
         ensure!(threshold >= 2, Error::MinimumThreshold);
         let all = Self::signatories(who, others)?;
         let id = Self::multi_account_id(&all, threshold);
@@ -139,7 +159,12 @@ impl Pallet {
                 entry.approvals.insert(position, *who);
                 let count = entry.approvals.len();
                 Multisigs::insert(&id, &call_hash, &Some(entry));
-                Event::MultisigApproval { approving: *who, multisig: id, call_hash }.deposit();
+                Event::MultisigApproval {
+                    approving: *who,
+                    multisig: id,
+                    call_hash,
+                }
+                .deposit();
                 Ok(count)
             }
             None => {
@@ -149,15 +174,30 @@ impl Pallet {
                     height: demo_system::Pallet::block_number(),
                     index: demo_system::ExtrinsicCount::get(),
                 };
-                let entry = Multisig { when, deposit, depositor: *who, approvals: vec![*who] };
+                let entry = Multisig {
+                    when,
+                    deposit,
+                    depositor: *who,
+                    approvals: vec![*who],
+                };
                 Multisigs::insert(&id, &call_hash, &Some(entry));
-                Event::NewMultisig { approving: *who, multisig: id, call_hash }.deposit();
+                Event::NewMultisig {
+                    approving: *who,
+                    multisig: id,
+                    call_hash,
+                }
+                .deposit();
                 Ok(1)
             }
         }
     }
 
-    pub fn cancel_as_multi(origin: Origin, threshold: u16, other_signatories: Vec<AccountId32>, call_hash: [u8; 32]) -> DispatchResult {
+    pub fn cancel_as_multi(
+        origin: Origin,
+        threshold: u16,
+        other_signatories: Vec<AccountId32>,
+        call_hash: [u8; 32],
+    ) -> DispatchResult {
         let who = ensure_signed(origin)?;
         let all = Self::signatories(&who, other_signatories)?;
         let id = Self::multi_account_id(&all, threshold);
@@ -165,7 +205,12 @@ impl Pallet {
         ensure!(entry.depositor == who, Error::NotOwner);
         Balances::unreserve(&who, entry.deposit);
         Multisigs::remove(&id, &call_hash);
-        Event::MultisigCancelled { cancelling: who, multisig: id, call_hash }.deposit();
+        Event::MultisigCancelled {
+            cancelling: who,
+            multisig: id,
+            call_hash,
+        }
+        .deposit();
         Ok(())
     }
 }

@@ -17,8 +17,15 @@ pub const MAX_SIZE: usize = 4 * 1024 * 1024;
 pub enum RequestStatus {
     #[default]
     None,
-    Unrequested { depositor: AccountId32, deposit: Balance, len: u32 },
-    Requested { count: u32, len: u32 },
+    Unrequested {
+        depositor: AccountId32,
+        deposit: Balance,
+        len: u32,
+    },
+    Requested {
+        count: u32,
+        len: u32,
+    },
 }
 
 decl_storage! { NAME;
@@ -77,7 +84,11 @@ impl Pallet {
             _ => {
                 let deposit = BASE_DEPOSIT + BYTE_DEPOSIT * len as Balance;
                 Balances::reserve(&who, deposit)?;
-                RequestStatus::Unrequested { depositor: who, deposit, len }
+                RequestStatus::Unrequested {
+                    depositor: who,
+                    deposit,
+                    len,
+                }
             }
         };
         StatusFor::insert(&hash, &status);
@@ -106,7 +117,11 @@ impl Pallet {
         ensure_root(origin)?;
         let status = match StatusFor::get(&hash) {
             RequestStatus::Requested { count, len } => RequestStatus::Requested { count: count + 1, len },
-            RequestStatus::Unrequested { depositor, deposit, len } => {
+            RequestStatus::Unrequested {
+                depositor,
+                deposit,
+                len,
+            } => {
                 // Once requested, the noter gets their deposit back.
                 Balances::unreserve(&depositor, deposit);
                 RequestStatus::Requested { count: 1, len }

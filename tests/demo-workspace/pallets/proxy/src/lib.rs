@@ -82,7 +82,11 @@ impl Hooks for Pallet {}
 
 impl Pallet {
     fn deposit_for(count: usize) -> Balance {
-        if count == 0 { 0 } else { DEPOSIT_BASE + DEPOSIT_FACTOR * count as Balance }
+        if count == 0 {
+            0
+        } else {
+            DEPOSIT_BASE + DEPOSIT_FACTOR * count as Balance
+        }
     }
 
     /// Whether a proxy of `proxy_type` may make the call whose pallet index is `pallet`.
@@ -100,25 +104,42 @@ impl Pallet {
         }
     }
 
-    pub fn proxy(origin: Origin, real: AccountId32, force_proxy_type: Option<ProxyType>, call: Vec<u8>) -> DispatchResult {
+    pub fn proxy(
+        origin: Origin,
+        real: AccountId32,
+        force_proxy_type: Option<ProxyType>,
+        call: Vec<u8>,
+    ) -> DispatchResult {
         let who = ensure_signed(origin)?;
         let definition = ProxiesOf::get(&real)
             .definitions
             .into_iter()
-            .find(|d| d.delegate == who && force_proxy_type.map_or(true, |t| t == d.proxy_type))
+            .find(|d| d.delegate == who && force_proxy_type.is_none_or(|t| t == d.proxy_type))
             .ok_or(Error::NotProxy)?;
         ensure!(definition.delay == 0, Error::Unannounced);
-        ensure!(Self::filter(definition.proxy_type, &call), DispatchError::Other("call filtered by proxy type"));
+        ensure!(
+            Self::filter(definition.proxy_type, &call),
+            DispatchError::Other("call filtered by proxy type")
+        );
         let ok = dispatch_encoded(&call, Origin::Signed(real)).is_ok();
         Event::ProxyExecuted { ok }.deposit();
         Ok(())
     }
 
-    pub fn add_proxy(origin: Origin, delegate: AccountId32, proxy_type: ProxyType, delay: BlockNumber) -> DispatchResult {
+    pub fn add_proxy(
+        origin: Origin,
+        delegate: AccountId32,
+        proxy_type: ProxyType,
+        delay: BlockNumber,
+    ) -> DispatchResult {
         let delegator = ensure_signed(origin)?;
         ensure!(delegator != delegate, Error::NoSelfProxy);
         ProxiesOf::try_mutate(&delegator, |proxies| {
-            let definition = ProxyDefinition { delegate, proxy_type, delay };
+            let definition = ProxyDefinition {
+                delegate,
+                proxy_type,
+                delay,
+            };
             let position = match proxies.definitions.binary_search(&definition) {
                 Ok(_) => return Err(DispatchError::from(Error::Duplicate)),
                 Err(position) => position,
@@ -130,22 +151,46 @@ impl Pallet {
             proxies.deposit = new_deposit;
             Ok(())
         })?;
-        Event::ProxyAdded { delegator, delegatee: delegate, proxy_type, delay }.deposit();
+        Event::ProxyAdded {
+            delegator,
+            delegatee: delegate,
+            proxy_type,
+            delay,
+        }
+        .deposit();
         Ok(())
     }
 
-    pub fn remove_proxy(origin: Origin, delegate: AccountId32, proxy_type: ProxyType, delay: BlockNumber) -> DispatchResult {
+    pub fn remove_proxy(
+        origin: Origin,
+        delegate: AccountId32,
+        proxy_type: ProxyType,
+        delay: BlockNumber,
+    ) -> DispatchResult {
         let delegator = ensure_signed(origin)?;
         ProxiesOf::try_mutate(&delegator, |proxies| {
-            let definition = ProxyDefinition { delegate, proxy_type, delay };
-            let position = proxies.definitions.binary_search(&definition).map_err(|_| Error::NotFound)?;
+            let definition = ProxyDefinition {
+                delegate,
+                proxy_type,
+                delay,
+            };
+            let position = proxies
+                .definitions
+                .binary_search(&definition)
+                .map_err(|_| Error::NotFound)?;
             proxies.definitions.remove(position);
             let new_deposit = Self::deposit_for(proxies.definitions.len());
             Balances::unreserve(&delegator, proxies.deposit - new_deposit);
             proxies.deposit = new_deposit;
             Ok::<_, DispatchError>(())
         })?;
-        Event::ProxyRemoved { delegator, delegatee: delegate, proxy_type, delay }.deposit();
+        Event::ProxyRemoved {
+            delegator,
+            delegatee: delegate,
+            proxy_type,
+            delay,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -163,8 +208,24 @@ impl Pallet {
         ensure!(ProxiesOf::get(&pure).definitions.is_empty(), Error::Duplicate);
         let deposit = Self::deposit_for(1);
         Balances::reserve(&who, deposit)?;
-        ProxiesOf::insert(&pure, &Proxies { definitions: vec![ProxyDefinition { delegate: who, proxy_type, delay }], deposit });
-        Event::PureCreated { pure, who, proxy_type, disambiguation_index: index }.deposit();
+        ProxiesOf::insert(
+            &pure,
+            &Proxies {
+                definitions: vec![ProxyDefinition {
+                    delegate: who,
+                    proxy_type,
+                    delay,
+                }],
+                deposit,
+            },
+        );
+        Event::PureCreated {
+            pure,
+            who,
+            proxy_type,
+            disambiguation_index: index,
+        }
+        .deposit();
         Ok(())
     }
 

@@ -72,19 +72,33 @@ impl PalletInfo for Pallet {
 impl Hooks for Pallet {
     /// Dispatches the block's agenda in priority order (lower value first).
     fn on_initialize(now: BlockNumber) -> Weight {
-        let mut agenda: Vec<(usize, Scheduled)> =
-            Agenda::take(&now).into_iter().enumerate().filter_map(|(i, task)| Some((i, task?))).collect();
+        let mut agenda: Vec<(usize, Scheduled)> = Agenda::take(&now)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, task)| Some((i, task?)))
+            .collect();
         let count = agenda.len() as u64;
         agenda.sort_by_key(|(_, task)| task.priority);
         for (index, task) in agenda {
             let ok = dispatch_transactional_encoded(&task.call, task.origin.clone()).is_ok();
-            Event::Dispatched { when: now, index: index as u32, ok }.deposit();
+            Event::Dispatched {
+                when: now,
+                index: index as u32,
+                ok,
+            }
+            .deposit();
             if let Some(id) = task.id {
                 Lookup::remove(&id);
             }
             if let Some(periodic) = task.periodic.filter(|p| p.remaining > 0 && p.period > 0) {
-                let next = Periodic { remaining: periodic.remaining - 1, ..periodic };
-                let repeat = Scheduled { periodic: (next.remaining > 0).then_some(next), ..task };
+                let next = Periodic {
+                    remaining: periodic.remaining - 1,
+                    ..periodic
+                };
+                let repeat = Scheduled {
+                    periodic: (next.remaining > 0).then_some(next),
+                    ..task
+                };
                 let _ = Self::place(now + periodic.period, repeat);
             }
         }
@@ -109,20 +123,42 @@ impl Pallet {
     }
 
     fn check_when(when: BlockNumber) -> DispatchResult {
-        ensure!(when > demo_system::Pallet::block_number(), Error::TargetBlockNumberInPast);
+        ensure!(
+            when > demo_system::Pallet::block_number(),
+            Error::TargetBlockNumberInPast
+        );
         Ok(())
     }
 
-    pub fn schedule(origin: Origin, when: BlockNumber, maybe_periodic: Option<Periodic>, priority: u8, call: Vec<u8>) -> DispatchResult {
+    pub fn schedule(
+        origin: Origin,
+        when: BlockNumber,
+        maybe_periodic: Option<Periodic>,
+        priority: u8,
+        call: Vec<u8>,
+    ) -> DispatchResult {
         ensure_root(origin)?;
         Self::check_when(when)?;
-        Self::place(when, Scheduled { id: None, priority, call, origin: Origin::Root, periodic: maybe_periodic }).map(|_| ())
+        Self::place(
+            when,
+            Scheduled {
+                id: None,
+                priority,
+                call,
+                origin: Origin::Root,
+                periodic: maybe_periodic,
+            },
+        )
+        .map(|_| ())
     }
 
     pub fn cancel(origin: Origin, when: BlockNumber, index: u32) -> DispatchResult {
         ensure_root(origin)?;
         Agenda::try_mutate(&when, |agenda| {
-            let task = agenda.get_mut(index as usize).and_then(Option::take).ok_or(Error::NotFound)?;
+            let task = agenda
+                .get_mut(index as usize)
+                .and_then(Option::take)
+                .ok_or(Error::NotFound)?;
             if let Some(id) = task.id {
                 Lookup::remove(&id);
             }
@@ -132,11 +168,28 @@ impl Pallet {
         Ok(())
     }
 
-    pub fn schedule_named(origin: Origin, id: [u8; 32], when: BlockNumber, maybe_periodic: Option<Periodic>, priority: u8, call: Vec<u8>) -> DispatchResult {
+    pub fn schedule_named(
+        origin: Origin,
+        id: [u8; 32],
+        when: BlockNumber,
+        maybe_periodic: Option<Periodic>,
+        priority: u8,
+        call: Vec<u8>,
+    ) -> DispatchResult {
         ensure_root(origin)?;
         Self::check_when(when)?;
         ensure!(Lookup::get(&id).is_none(), Error::FailedToSchedule);
-        Self::place(when, Scheduled { id: Some(id), priority, call, origin: Origin::Root, periodic: maybe_periodic }).map(|_| ())
+        Self::place(
+            when,
+            Scheduled {
+                id: Some(id),
+                priority,
+                call,
+                origin: Origin::Root,
+                periodic: maybe_periodic,
+            },
+        )
+        .map(|_| ())
     }
 
     pub fn cancel_named(origin: Origin, id: [u8; 32]) -> DispatchResult {

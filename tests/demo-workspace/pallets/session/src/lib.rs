@@ -67,18 +67,16 @@ impl PalletInfo for Pallet {
 
 impl Hooks for Pallet {
     fn on_initialize(n: BlockNumber) -> Weight {
-        if n > 0 && n % PERIOD == 0 {
+        if n > 0 && n.is_multiple_of(PERIOD) {
             Self::rotate_session();
             ROCKS_DB_WEIGHT.reads_writes(3, 3)
         } else {
             Weight::ZERO
         }
     }
-
-    fn integrity_test() {
-        assert!(PERIOD > 0);
-    }
 }
+
+const _: () = assert!(PERIOD > 0, "sessions must last at least one block");
 
 impl Pallet {
     pub fn set_keys(origin: Origin, keys: SessionKeys, _proof: Vec<u8>) -> DispatchResult {

@@ -107,18 +107,16 @@ impl Hooks for Pallet {
     fn on_initialize(n: BlockNumber) -> Weight {
         // Eras end on session boundaries.
         let era_blocks = pallet_session::PERIOD * SESSIONS_PER_ERA;
-        if n > 0 && n % era_blocks == 0 {
+        if n > 0 && n.is_multiple_of(era_blocks) {
             Self::end_era();
             ROCKS_DB_WEIGHT.reads_writes(20, 20)
         } else {
             Weight::ZERO
         }
     }
-
-    fn integrity_test() {
-        assert!(MAX_NOMINATIONS > 0 && BONDING_DURATION > 0);
-    }
 }
+
+const _: () = assert!(MAX_NOMINATIONS > 0 && BONDING_DURATION > 0);
 
 impl Pallet {
     pub fn bond(origin: Origin, value: Compact<Balance>) -> DispatchResult {
@@ -127,7 +125,12 @@ impl Pallet {
         let value = value.0.min(Balances::free_balance(&stash));
         ensure!(value >= pallet_balances::EXISTENTIAL_DEPOSIT, Error::InsufficientBond);
         demo_system::Pallet::inc_consumers(&stash);
-        let ledger = StakingLedger { stash, total: value, active: value, unlocking: Vec::new() };
+        let ledger = StakingLedger {
+            stash,
+            total: value,
+            active: value,
+            unlocking: Vec::new(),
+        };
         Self::update_ledger(&ledger)?;
         Event::Bonded { stash, amount: value }.deposit();
         Ok(())
@@ -185,7 +188,11 @@ impl Pallet {
         } else {
             Self::update_ledger(&ledger)?;
         }
-        Event::Withdrawn { stash, amount: withdrawn }.deposit();
+        Event::Withdrawn {
+            stash,
+            amount: withdrawn,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -211,7 +218,13 @@ impl Pallet {
         let mut targets = targets;
         targets.sort();
         targets.dedup();
-        Nominators::insert(&stash, &Some(Nominations { targets, submitted_in: CurrentEra::get() }));
+        Nominators::insert(
+            &stash,
+            &Some(Nominations {
+                targets,
+                submitted_in: CurrentEra::get(),
+            }),
+        );
         Ok(())
     }
 
@@ -258,7 +271,9 @@ impl Pallet {
             .filter_map(|(who, _)| Some((who, Ledger::get(&who)?.active)))
             .collect();
         for (nominator, nominations) in Nominators::iter() {
-            let (Some(nominations), Some(ledger)) = (nominations, Ledger::get(&nominator)) else { continue };
+            let (Some(nominations), Some(ledger)) = (nominations, Ledger::get(&nominator)) else {
+                continue;
+            };
             let share = ledger.active / nominations.targets.len().max(1) as Balance;
             for target in &nominations.targets {
                 if let Some(entry) = exposure.iter_mut().find(|(v, _)| v == target) {
@@ -313,14 +328,19 @@ impl Pallet {
             let own_stake = Ledger::get(validator).map(|l| l.active).unwrap_or(0);
             let backing = exposures.iter().find(|(v, _)| v == validator).map_or(0, |(_, s)| *s);
             let commission_part = commission.mul_floor(share);
-            let amount = commission_part + Perbill::from_rational(own_stake, backing.max(1)).mul_floor(share - commission_part);
+            let amount =
+                commission_part + Perbill::from_rational(own_stake, backing.max(1)).mul_floor(share - commission_part);
             paid += Self::pay(validator, amount);
             for (nominator, stake) in Self::nominators_of(validator) {
                 let part = Perbill::from_rational(stake, backing.max(1)).mul_floor(share - commission_part);
                 paid += Self::pay(&nominator, part);
             }
         }
-        Event::EraPaid { era_index: era, validator_payout: paid }.deposit();
+        Event::EraPaid {
+            era_index: era,
+            validator_payout: paid,
+        }
+        .deposit();
         ErasRewardPoints::clear_prefix(&era);
         CurrentEra::put(&(era + 1));
         pallet_session::Pallet::queue_validators(exposures.into_iter().map(|(v, _)| v).collect());

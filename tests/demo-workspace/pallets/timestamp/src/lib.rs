@@ -40,11 +40,12 @@ impl Hooks for Pallet {
     fn on_finalize(_n: BlockNumber) {
         DidUpdate::kill();
     }
-
-    fn integrity_test() {
-        assert!(MINIMUM_PERIOD > 0, "a zero minimum period would allow time to stand still");
-    }
 }
+
+const _: () = assert!(
+    MINIMUM_PERIOD > 0,
+    "a zero minimum period would allow time to stand still"
+);
 
 impl Pallet {
     pub fn set(origin: Origin, now: Moment) -> DispatchResult {

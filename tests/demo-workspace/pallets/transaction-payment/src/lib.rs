@@ -19,8 +19,18 @@ pub const TARGET_FULLNESS: Perbill = Perbill::from_percent(25);
 /// Fee per unit of weight: 1/10_000 of a unit plus a small quadratic term so
 /// that heavy calls cost disproportionately more.
 pub const WEIGHT_TO_FEE: [FeeTerm; 2] = [
-    FeeTerm { coeff_integer: 0, coeff_frac: Perbill::from_parts(100_000), negative: false, degree: 1 },
-    FeeTerm { coeff_integer: 0, coeff_frac: Perbill::from_parts(1), negative: false, degree: 2 },
+    FeeTerm {
+        coeff_integer: 0,
+        coeff_frac: Perbill::from_parts(100_000),
+        negative: false,
+        degree: 1,
+    },
+    FeeTerm {
+        coeff_integer: 0,
+        coeff_frac: Perbill::from_parts(1),
+        negative: false,
+        degree: 2,
+    },
 ];
 
 #[derive(Codec, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,7 +43,10 @@ pub struct FeeDetails {
 
 impl FeeDetails {
     pub fn total(&self) -> Balance {
-        self.base_fee.saturating_add(self.len_fee).saturating_add(self.adjusted_weight_fee).saturating_add(self.tip)
+        self.base_fee
+            .saturating_add(self.len_fee)
+            .saturating_add(self.adjusted_weight_fee)
+            .saturating_add(self.tip)
     }
 }
 
@@ -63,7 +76,11 @@ impl Hooks for Pallet {
         let used = demo_system::BlockWeight::get();
         let max = weight_math::BlockWeights::MAX_BLOCK;
         let fullness = Perbill::from_rational(used.ref_time, max.ref_time);
-        NextFeeMultiplier::put(&weight_math::next_fee_multiplier(Self::multiplier(), fullness, TARGET_FULLNESS));
+        NextFeeMultiplier::put(&weight_math::next_fee_multiplier(
+            Self::multiplier(),
+            fullness,
+            TARGET_FULLNESS,
+        ));
     }
 }
 
@@ -81,7 +98,10 @@ impl Pallet {
 
     pub fn compute_fee_details(len: u32, info: &DispatchInfo, tip: Balance) -> FeeDetails {
         if info.pays_fee == demo_support::Pays::No {
-            return FeeDetails { tip, ..Default::default() };
+            return FeeDetails {
+                tip,
+                ..Default::default()
+            };
         }
         let weight_fee = weight_math::weight_to_fee(&WEIGHT_TO_FEE, info.weight);
         FeeDetails {
@@ -102,7 +122,12 @@ impl Pallet {
         if fee > 0 {
             Balances::withdraw(who, fee, Existence::KeepAlive)?;
         }
-        Event::TransactionFeePaid { who: *who, actual_fee: fee, tip }.deposit();
+        Event::TransactionFeePaid {
+            who: *who,
+            actual_fee: fee,
+            tip,
+        }
+        .deposit();
         Ok(())
     }
 }

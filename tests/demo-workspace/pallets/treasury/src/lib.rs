@@ -66,7 +66,7 @@ impl PalletInfo for Pallet {
 
 impl Hooks for Pallet {
     fn on_initialize(n: BlockNumber) -> Weight {
-        if n > 0 && n % SPEND_PERIOD == 0 {
+        if n > 0 && n.is_multiple_of(SPEND_PERIOD) {
             Self::spend_funds();
             ROCKS_DB_WEIGHT.reads_writes(2 + Approvals::get().len() as u64, 3)
         } else {
@@ -92,7 +92,15 @@ impl Pallet {
         let bond = PROPOSAL_BOND.mul_floor(value.0).max(PROPOSAL_BOND_MINIMUM);
         Balances::reserve(&proposer, bond).map_err(|_| Error::InsufficientProposersBalance)?;
         let index = ProposalCount::get();
-        Proposals::insert(&index, &Some(Proposal { proposer, value: value.0, beneficiary, bond }));
+        Proposals::insert(
+            &index,
+            &Some(Proposal {
+                proposer,
+                value: value.0,
+                beneficiary,
+                bond,
+            }),
+        );
         ProposalCount::put(&(index + 1));
         Event::Proposed { proposal_index: index }.deposit();
         Ok(())
@@ -102,7 +110,11 @@ impl Pallet {
         ensure_root(origin)?;
         let proposal = Proposals::take(&proposal_id.0).ok_or(Error::InvalidIndex)?;
         let slashed = Balances::slash_reserved(&proposal.proposer, proposal.bond);
-        Event::Rejected { proposal_index: proposal_id.0, slashed }.deposit();
+        Event::Rejected {
+            proposal_index: proposal_id.0,
+            slashed,
+        }
+        .deposit();
         Ok(())
     }
 
@@ -119,20 +131,35 @@ impl Pallet {
     /// Pays approved proposals in order while funds last; the rest roll over.
     pub fn spend_funds() {
         let mut budget = Self::pot();
-        Event::Spending { budget_remaining: budget }.deposit();
+        Event::Spending {
+            budget_remaining: budget,
+        }
+        .deposit();
         let mut unpaid = Vec::new();
         for index in Approvals::take() {
-            let Some(proposal) = Proposals::get(&index) else { continue };
+            let Some(proposal) = Proposals::get(&index) else {
+                continue;
+            };
             if proposal.value > budget {
                 unpaid.push(index);
                 continue;
             }
-            let paid = Balances::transfer(&Self::account_id(), &proposal.beneficiary, proposal.value, Existence::KeepAlive);
+            let paid = Balances::transfer(
+                &Self::account_id(),
+                &proposal.beneficiary,
+                proposal.value,
+                Existence::KeepAlive,
+            );
             if paid.is_ok() {
                 budget -= proposal.value;
                 Balances::unreserve(&proposal.proposer, proposal.bond);
                 Proposals::remove(&index);
-                Event::Awarded { proposal_index: index, award: proposal.value, account: proposal.beneficiary }.deposit();
+                Event::Awarded {
+                    proposal_index: index,
+                    award: proposal.value,
+                    account: proposal.beneficiary,
+                }
+                .deposit();
             } else {
                 unpaid.push(index);
             }
@@ -143,7 +170,10 @@ impl Pallet {
             budget -= burn;
             Event::Burnt { burnt_funds: burn }.deposit();
         }
-        Event::Rollover { rollover_balance: budget }.deposit();
+        Event::Rollover {
+            rollover_balance: budget,
+        }
+        .deposit();
     }
 
     /// Pays from the pot directly (used by bounties).

@@ -28,8 +28,9 @@ impl VestingInfo {
     /// The block after which nothing is locked.
     pub fn ending_block(&self) -> BlockNumber {
         let per_block = self.per_block.max(1);
-        let blocks = self.locked / per_block + Balance::from(self.locked % per_block != 0);
-        self.starting_block.saturating_add(blocks.min(u32::MAX as Balance) as u32)
+        let blocks = self.locked / per_block + Balance::from(!self.locked.is_multiple_of(per_block));
+        self.starting_block
+            .saturating_add(blocks.min(u32::MAX as Balance) as u32)
     }
 
     pub fn is_valid(&self) -> bool {
@@ -92,7 +93,10 @@ impl Pallet {
         let source = ensure_signed(origin)?;
         ensure!(schedule.locked >= MIN_VESTED_TRANSFER, Error::AmountLow);
         ensure!(schedule.is_valid(), Error::InvalidScheduleParams);
-        ensure!(Vesting::get(&target).len() < MAX_SCHEDULES, Error::AtMaxVestingSchedules);
+        ensure!(
+            Vesting::get(&target).len() < MAX_SCHEDULES,
+            Error::AtMaxVestingSchedules
+        );
         Balances::transfer(&source, &target, schedule.locked, Existence::AllowDeath)?;
         Vesting::mutate(&target, |s| s.push(schedule));
         Self::update_lock(&target)
@@ -108,7 +112,10 @@ impl Pallet {
         let now = demo_system::Pallet::block_number();
         let mut schedules = Vesting::get(&who);
         let (i, j) = (schedule1_index as usize, schedule2_index as usize);
-        ensure!(i < schedules.len() && j < schedules.len(), Error::ScheduleIndexOutOfBounds);
+        ensure!(
+            i < schedules.len() && j < schedules.len(),
+            Error::ScheduleIndexOutOfBounds
+        );
         // Remove the higher index first so the lower one stays valid.
         let b = schedules.remove(i.max(j));
         let a = schedules.remove(i.min(j));
@@ -117,7 +124,11 @@ impl Pallet {
         let start = a.starting_block.max(b.starting_block).max(now);
         if locked > 0 && end > start {
             let per_block = (locked / (end - start) as Balance).max(1);
-            schedules.push(VestingInfo { locked, per_block, starting_block: start });
+            schedules.push(VestingInfo {
+                locked,
+                per_block,
+                starting_block: start,
+            });
         }
         Vesting::insert(&who, &schedules);
         Self::update_lock(&who)
@@ -141,7 +152,11 @@ impl Pallet {
         } else {
             Vesting::insert(who, &remaining);
             Balances::set_lock(who, VESTING_ID, unvested)?;
-            Event::VestingUpdated { account: *who, unvested }.deposit();
+            Event::VestingUpdated {
+                account: *who,
+                unvested,
+            }
+            .deposit();
         }
         Ok(())
     }

@@ -16,8 +16,14 @@ pub use compact::Compact;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The input ended before the value did.
-    UnexpectedEnd { needed: usize, left: usize },
-    InvalidVariant { ty: &'static str, index: u8 },
+    UnexpectedEnd {
+        needed: usize,
+        left: usize,
+    },
+    InvalidVariant {
+        ty: &'static str,
+        index: u8,
+    },
     InvalidBool(u8),
     InvalidUtf8,
     /// A compact integer that does not fit the requested type, or is not minimally encoded.
@@ -73,7 +79,10 @@ pub fn decode_all<T: Decode>(mut input: &[u8]) -> Result<T, Error> {
 /// Takes `n` bytes off the front of the input.
 pub fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], Error> {
     if input.len() < n {
-        return Err(Error::UnexpectedEnd { needed: n, left: input.len() });
+        return Err(Error::UnexpectedEnd {
+            needed: n,
+            left: input.len(),
+        });
     }
     let (head, tail) = input.split_at(n);
     *input = tail;
@@ -290,7 +299,9 @@ impl<T: Decode, const N: usize> Decode for [T; N] {
         for _ in 0..N {
             items.push(T::decode(input)?);
         }
-        Ok(items.try_into().unwrap_or_else(|_| unreachable!("exactly N items were pushed")))
+        Ok(items
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("exactly N items were pushed")))
     }
 }
 
@@ -362,7 +373,11 @@ mod tests {
 
     #[test]
     fn derived_round_trip() {
-        let value = Named { id: 7, value: Some(Kind::Record { out: 1, input: [2, 3] }), list: vec![(1, true)] };
+        let value = Named {
+            id: 7,
+            value: Some(Kind::Record { out: 1, input: [2, 3] }),
+            list: vec![(1, true)],
+        };
         let bytes = value.encode();
         assert_eq!(bytes[..4], [7, 0, 0, 0]);
         assert_eq!(decode_all::<Named<Kind>>(&bytes), Ok(value));

@@ -262,7 +262,9 @@ mod tests {
             number: 1000,
             state_root: H256([2; 32]),
             extrinsics_root: H256([3; 32]),
-            digest: Digest { logs: vec![DigestItem::Other(vec![1, 2])] },
+            digest: Digest {
+                logs: vec![DigestItem::Other(vec![1, 2])],
+            },
         };
         assert_eq!(demo_codec::decode_all::<Header>(&header.encode()), Ok(header));
     }

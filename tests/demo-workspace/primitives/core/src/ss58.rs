@@ -30,7 +30,7 @@ fn base58_encode(bytes: &[u8]) -> String {
     }
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
     let mut out = String::with_capacity(zeros + digits.len());
-    out.extend(std::iter::repeat('1').take(zeros));
+    out.extend(std::iter::repeat_n('1', zeros));
     out.extend(digits.iter().rev().map(|&d| ALPHABET[d as usize] as char));
     out
 }
@@ -50,7 +50,7 @@ fn base58_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     let zeros = s.bytes().take_while(|&b| b == b'1').count();
-    bytes.extend(std::iter::repeat(0).take(zeros));
+    bytes.extend(std::iter::repeat_n(0, zeros));
     bytes.reverse();
     Some(bytes)
 }

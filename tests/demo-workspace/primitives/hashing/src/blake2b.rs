@@ -2,8 +2,14 @@
 //! parameter so every caller gets a fixed-size array.
 
 const IV: [u64; 8] = [
-    0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+    0x6a09e667f3bcc908,
+    0xbb67ae8584caa73b,
+    0x3c6ef372fe94f82b,
+    0xa54ff53a5f1d36f1,
+    0x510e527fade682d1,
+    0x9b05688c2b3e6c1f,
+    0x1f83d9abfb41bd6b,
+    0x5be0cd19137e2179,
 ];
 
 /// Message word schedule; rounds 10 and 11 reuse rows 0 and 1.
@@ -83,7 +89,12 @@ impl<const N: usize> Blake2b<N> {
         let mut h = IV;
         // Parameter block: digest length, no key, fanout 1, depth 1.
         h[0] ^= 0x0101_0000 ^ N as u64;
-        Self { h, buffer: [0; 128], buffered: 0, counter: 0 }
+        Self {
+            h,
+            buffer: [0; 128],
+            buffered: 0,
+            counter: 0,
+        }
     }
 
     pub fn update(&mut self, mut data: &[u8]) {

@@ -75,11 +75,17 @@ pub mod storage {
                 .map(|(k, _)| (k.as_slice(), true))
                 .collect();
             for layer in &s.layers {
-                for (k, v) in layer.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
+                for (k, v) in layer
+                    .range(prefix.to_vec()..)
+                    .take_while(|(k, _)| k.starts_with(prefix))
+                {
                     view.insert(k.as_slice(), v.is_some());
                 }
             }
-            view.into_iter().filter(|(_, live)| *live).map(|(k, _)| k.to_vec()).collect()
+            view.into_iter()
+                .filter(|(_, live)| *live)
+                .map(|(k, _)| k.to_vec())
+                .collect()
         })
     }
 
@@ -97,14 +103,18 @@ pub mod storage {
 
     /// Folds the innermost layer into the one below (or into committed state).
     pub fn commit_transaction() {
-        let layer = STATE.with(|s| s.borrow_mut().layers.pop()).expect("commit without a transaction");
+        let layer = STATE
+            .with(|s| s.borrow_mut().layers.pop())
+            .expect("commit without a transaction");
         for (key, value) in layer {
             write(&key, value);
         }
     }
 
     pub fn rollback_transaction() {
-        STATE.with(|s| s.borrow_mut().layers.pop()).expect("rollback without a transaction");
+        STATE
+            .with(|s| s.borrow_mut().layers.pop())
+            .expect("rollback without a transaction");
     }
 
     /// A commitment to the committed state: BLAKE2b-256 over every key-value pair in order.

@@ -75,9 +75,7 @@ fn parse_item(input: TokenStream) -> Result<Item, String> {
     let body = match keyword.as_str() {
         "struct" => Body::Struct(parse_fields(tokens.get(pos))?),
         "enum" => match tokens.get(pos) {
-            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
-                Body::Enum(parse_variants(g)?)
-            }
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => Body::Enum(parse_variants(g)?),
             _ => return Err("expected the enum body".into()),
         },
         "union" => return Err("unions are not supported".into()),
@@ -244,10 +242,22 @@ fn parse_variants(body: &Group) -> Result<Vec<Variant>, String> {
 /// `impl<..> Trait for Name<..> where T: Trait` header for one of the traits.
 fn impl_header(item: &Item, trait_path: &str) -> String {
     let g = &item.generics;
-    let decl = if g.decl.is_empty() { String::new() } else { format!("<{}>", g.decl.join(", ")) };
-    let args = if g.args.is_empty() { String::new() } else { format!("<{}>", g.args.join(", ")) };
+    let decl = if g.decl.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", g.decl.join(", "))
+    };
+    let args = if g.args.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", g.args.join(", "))
+    };
     let bounds: Vec<String> = g.types.iter().map(|t| format!("{t}: {trait_path}")).collect();
-    let where_clause = if bounds.is_empty() { String::new() } else { format!("where {}", bounds.join(", ")) };
+    let where_clause = if bounds.is_empty() {
+        String::new()
+    } else {
+        format!("where {}", bounds.join(", "))
+    };
     format!("impl{decl} {trait_path} for {}{args} {where_clause}", item.name)
 }
 
@@ -287,12 +297,22 @@ fn construct(path: &str, fields: &Fields) -> String {
 }
 
 fn encode_fields(bindings: &[String]) -> String {
-    bindings.iter().map(|b| format!("::demo_codec::Encode::encode_to({b}, __out);")).collect()
+    bindings
+        .iter()
+        .map(|b| format!("::demo_codec::Encode::encode_to({b}, __out);"))
+        .collect()
 }
 
 fn size_fields(bindings: &[String]) -> String {
-    let sizes: Vec<String> = bindings.iter().map(|b| format!("::demo_codec::Encode::size_hint({b})")).collect();
-    if sizes.is_empty() { "0".into() } else { sizes.join(" + ") }
+    let sizes: Vec<String> = bindings
+        .iter()
+        .map(|b| format!("::demo_codec::Encode::size_hint({b})"))
+        .collect();
+    if sizes.is_empty() {
+        "0".into()
+    } else {
+        sizes.join(" + ")
+    }
 }
 
 fn generate(item: &Item) -> String {
@@ -323,7 +343,10 @@ fn generate(item: &Item) -> String {
             let (encode, size) = if variants.is_empty() {
                 ("match *self {}".to_string(), "match *self {}".to_string())
             } else {
-                (format!("match self {{ {encode_arms} }}"), format!("match self {{ {size_arms} }}"))
+                (
+                    format!("match self {{ {encode_arms} }}"),
+                    format!("match self {{ {size_arms} }}"),
+                )
             };
             let decode = format!(
                 "match <u8 as ::demo_codec::Decode>::decode(__input)? {{

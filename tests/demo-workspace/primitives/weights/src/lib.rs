@@ -1,6 +1,6 @@
 //! Two-dimensional weights (time and proof size) and converting them to fees.
 
-use demo_arith::{Perbill, FixedU128};
+use demo_arith::{FixedU128, Perbill};
 use demo_codec::{Codec, Compact, Decode, Encode};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,13 +19,22 @@ impl Encode for Weight {
 
 impl Decode for Weight {
     fn decode(input: &mut &[u8]) -> Result<Self, demo_codec::Error> {
-        Ok(Weight { ref_time: Compact::<u64>::decode(input)?.0, proof_size: Compact::<u64>::decode(input)?.0 })
+        Ok(Weight {
+            ref_time: Compact::<u64>::decode(input)?.0,
+            proof_size: Compact::<u64>::decode(input)?.0,
+        })
     }
 }
 
 impl Weight {
-    pub const ZERO: Weight = Weight { ref_time: 0, proof_size: 0 };
-    pub const MAX: Weight = Weight { ref_time: u64::MAX, proof_size: u64::MAX };
+    pub const ZERO: Weight = Weight {
+        ref_time: 0,
+        proof_size: 0,
+    };
+    pub const MAX: Weight = Weight {
+        ref_time: u64::MAX,
+        proof_size: u64::MAX,
+    };
 
     pub const fn from_parts(ref_time: u64, proof_size: u64) -> Self {
         Weight { ref_time, proof_size }
@@ -37,7 +46,10 @@ impl Weight {
         }
     }
     pub const fn saturating_mul(self, n: u64) -> Weight {
-        Weight { ref_time: self.ref_time.saturating_mul(n), proof_size: self.proof_size.saturating_mul(n) }
+        Weight {
+            ref_time: self.ref_time.saturating_mul(n),
+            proof_size: self.proof_size.saturating_mul(n),
+        }
     }
     /// True if either dimension exceeds `limit`.
     pub const fn any_gt(self, limit: Weight) -> bool {
@@ -60,7 +72,10 @@ impl RuntimeDbWeight {
 
 pub const WEIGHT_REF_TIME_PER_SECOND: u64 = 1_000_000_000_000;
 pub const WEIGHT_REF_TIME_PER_MILLIS: u64 = WEIGHT_REF_TIME_PER_SECOND / 1000;
-pub const ROCKS_DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight { read: 25_000_000, write: 100_000_000 };
+pub const ROCKS_DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight {
+    read: 25_000_000,
+    write: 100_000_000,
+};
 
 /// Dispatch classes share the block's weight in fixed proportions.
 #[derive(Codec, Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,10 +148,18 @@ pub fn next_fee_multiplier(previous: FixedU128, fullness: Perbill, target: Perbi
     let diff = fullness.deconstruct() as i64 - target.deconstruct() as i64;
     // A small proportional step: 1 +/- 0.00003 * (diff as fraction of a block).
     let step = FixedU128::from_rational(diff.unsigned_abs() as u128 * 3, 100_000 * 1_000_000_000);
-    let factor = if diff >= 0 { FixedU128::one().saturating_add(step) } else { FixedU128::one().saturating_sub(step) };
+    let factor = if diff >= 0 {
+        FixedU128::one().saturating_add(step)
+    } else {
+        FixedU128::one().saturating_sub(step)
+    };
     let next = previous.saturating_mul(factor);
     let floor = FixedU128::from_rational(1, 10);
-    if next < floor { floor } else { next }
+    if next < floor {
+        floor
+    } else {
+        next
+    }
 }
 
 /// Fractional bits of `log2_fixed`.
@@ -183,7 +206,14 @@ pub struct CostModel {
 
 impl CostModel {
     pub const fn base(base: u64) -> Self {
-        CostModel { base, per_item: 0, per_item_log: 0, reads: 0, writes: 0, per_item_proof: 0 }
+        CostModel {
+            base,
+            per_item: 0,
+            per_item_log: 0,
+            reads: 0,
+            writes: 0,
+            per_item_proof: 0,
+        }
     }
     pub const fn reads_writes(self, reads: u64, writes: u64) -> Self {
         CostModel { reads, writes, ..self }
@@ -209,7 +239,7 @@ impl CostModel {
             .saturating_add(ROCKS_DB_WEIGHT.read.saturating_mul(self.reads))
             .saturating_add(ROCKS_DB_WEIGHT.write.saturating_mul(self.writes));
         // Each read proves one path through a radix-16 trie: log16 of the key count.
-        let depth = ((log2_fixed(STATE_KEYS_ESTIMATE + n) >> LOG_FRACTION_BITS) + 3) / 4;
+        let depth = (log2_fixed(STATE_KEYS_ESTIMATE + n) >> LOG_FRACTION_BITS).div_ceil(4);
         let proof_size = (self.reads * depth * TRIE_NODE_BYTES).saturating_add(self.per_item_proof.saturating_mul(n));
         Weight::from_parts(with_margin(ref_time), with_margin(proof_size))
     }
