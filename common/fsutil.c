@@ -103,8 +103,13 @@ fs_read_capped(const char *path, size_t cap, size_t *len_out)
 	if (fd < 0)
 		return NULL;
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size > cap) {
+	if (fstat(fd, &st) != 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > cap) {
 		int saved = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
 		close(fd);
 		errno = saved;
@@ -129,6 +134,23 @@ fs_read_capped(const char *path, size_t cap, size_t *len_out)
 	return buf;
 }
 
+static int
+mkdir_or_dir(const char *path, mode_t mode)
+{
+	struct stat st;
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (stat(path, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
 int
 fs_mkdirs(const char *path, mode_t mode)
 {
@@ -141,13 +163,11 @@ fs_mkdirs(const char *path, mode_t mode)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, mode) != 0 && errno != EEXIST)
+		if (mkdir_or_dir(buf, mode) != 0)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, mode) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	return mkdir_or_dir(buf, mode);
 }
 
 int

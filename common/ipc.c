@@ -296,11 +296,16 @@ ipc_recv(int sock, struct ipc_msg *m, const uint32_t *permitted, size_t count,
 		snprintf(err, errlen, "read failed: %s", strerror(errno));
 		return IPC_RECV_BAD;
 	}
-	if (n == 0)
-		return IPC_RECV_EOF;
 	int fd = -1;
 	int fds = ipc_collect_fds(&msg, &fd);
 	m->fd = fd;
+	if (n == 0 && fds == 0)
+		return IPC_RECV_EOF;
+	if (n == 0) {
+		snprintf(err, errlen, "empty frame carries a descriptor");
+		ipc_msg_clear(m);
+		return IPC_RECV_BAD;
+	}
 	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
 		snprintf(err, errlen, "frame larger than any message allows");
 		ipc_msg_clear(m);

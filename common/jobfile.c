@@ -76,7 +76,10 @@ jobfile_format_event(char *out, size_t outlen, uint64_t id, const char *name,
     const char *data)
 {
 	size_t dlen = strlen(data);
-	if (!valid_event_name(name, strlen(name)) || dlen > JOB_EVENT_DATA_MAX ||
+	/* Never write what the parser would refuse: one bad line would end
+	 * every later replay of the log. */
+	if (id == 0 || id > 999999999999999999ULL || dlen == 0 ||
+	    !valid_event_name(name, strlen(name)) || dlen > JOB_EVENT_DATA_MAX ||
 	    memchr(data, '\n', dlen) != NULL || memchr(data, '\r', dlen))
 		return -1;
 	int n = snprintf(out, outlen, "%" PRIu64 " %s %s\n", id, name, data);
@@ -104,7 +107,8 @@ jobfile_parse_event(const char *line, size_t len, struct job_event *ev)
 	ev->data = sp2 + 1;
 	ev->data_len = len - (size_t)(ev->data - line);
 	if (ev->data_len == 0 || ev->data_len > JOB_EVENT_DATA_MAX ||
-	    memchr(ev->data, '\0', ev->data_len))
+	    memchr(ev->data, '\0', ev->data_len) ||
+	    memchr(ev->data, '\r', ev->data_len))
 		return -1;
 	return 0;
 }
@@ -119,6 +123,8 @@ int
 jobfile_read_events(int fd, off_t *offset, uint64_t from_id, size_t max_bytes,
     jobfile_event_fn fn, void *ctx, char *err, size_t errlen)
 {
+	/* Static to keep a 32 KiB buffer off the stack; this makes the
+	 * function non-reentrant, which the single-threaded loop allows. */
 	static char buf[JOB_EVENT_LINE_MAX * 2];
 	size_t have = 0, delivered_bytes = 0;
 	int delivered = 0;

@@ -29,12 +29,9 @@ sse_format_keepalive(struct evbuffer *out)
 static int
 parse_one(const char *s, uint64_t *out)
 {
-	if (s == NULL)
+	/* An empty header is as good as none, so the query can still say. */
+	if (s == NULL || s[0] == '\0')
 		return 1;
-	if (s[0] == '\0') {
-		*out = 0;
-		return 0;
-	}
 	if (strcmp(s, "0") == 0) {
 		*out = 0;
 		return 0;

@@ -71,7 +71,7 @@ close_pair(int sv[2])
 static void
 open_pipe(int p[2])
 {
-	if (pipe2(p, O_CLOEXEC) != 0) {
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
 		perror("pipe2");
 		exit(2);
 	}
@@ -408,7 +408,6 @@ test_fd_passing_sealed_memfd(void)
 	static const char blob[] = "\0asm-wasm-blob";
 	int sv[2], mfd, received;
 	uint32_t role;
-	char buf[32];
 
 	open_pair(sv);
 	mfd = memfd_create("ipc-test-blob", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -432,6 +431,7 @@ test_fd_passing_sealed_memfd(void)
 	received = ipc_get_fd(&in_msg);
 	CHECK(received >= 0);
 	if (received >= 0) {
+		char buf[32];
 		CHECK((fcntl(received, F_GETFD) & FD_CLOEXEC) != 0);
 		CHECK(pread(received, buf, sizeof(buf), 0) ==
 		    (ssize_t)sizeof(blob));
