@@ -210,10 +210,12 @@ main(int argc, char **argv)
 		fatal("malloc");
 	if (load_config(cfg, &c, exe, err, sizeof(err)) != 0) {
 		fprintf(stderr, "rtforged: %s\n", err);
+		free(cfg);
 		return 1;
 	}
 	if (c.check_only) {
 		printf("rtforged: configuration OK (%s)\n", cfg->origin);
+		free(cfg);
 		return 0;
 	}
 	if (c.debug)
