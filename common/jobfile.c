@@ -1,11 +1,16 @@
 #include "jobfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jansson.h>
+
+#include "fsutil.h"
 
 static int
 job_path(char *out, size_t outlen, const char *state_dir, uint64_t job_id,
@@ -170,4 +175,80 @@ jobfile_read_events(int fd, off_t *offset, uint64_t from_id, size_t max_bytes,
 		memmove(buf, buf + start, have - start);
 		have -= start;
 	}
+}
+
+static int
+compare_ids(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* "<id>.json" gives id; anything else gives 0. */
+static uint64_t
+record_name_id(const char *name)
+{
+	char digits[32];
+	size_t len = strlen(name);
+	if (len < 6 || len >= sizeof(digits) ||
+	    strcmp(name + len - 5, ".json") != 0)
+		return 0;
+	memcpy(digits, name, len - 5);
+	digits[len - 5] = '\0';
+	return jobfile_parse_id(digits);
+}
+
+uint64_t *
+jobfile_list_ids(const char *state_dir, size_t *count)
+{
+	char dir[1200];
+	*count = 0;
+	if (snprintf(dir, sizeof(dir), "%s/jobs", state_dir) >=
+	    (int)sizeof(dir))
+		return NULL;
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return NULL;
+	size_t cap = 256;
+	uint64_t *ids = malloc(cap * sizeof(*ids));
+	if (ids == NULL) {
+		closedir(d);
+		return NULL;
+	}
+	struct dirent *de;
+	while (*count < JOB_IDS_MAX && (de = readdir(d)) != NULL) {
+		uint64_t id = record_name_id(de->d_name);
+		if (id == 0)
+			continue;
+		if (*count == cap) {
+			uint64_t *bigger = realloc(ids, 2 * cap * sizeof(*ids));
+			if (bigger == NULL)
+				break;
+			ids = bigger;
+			cap *= 2;
+		}
+		ids[(*count)++] = id;
+	}
+	closedir(d);
+	qsort(ids, *count, sizeof(*ids), compare_ids);
+	return ids;
+}
+
+json_t *
+jobfile_load_record(const char *state_dir, uint64_t id)
+{
+	char path[1200];
+	size_t len;
+	if (jobfile_record_path(path, sizeof(path), state_dir, id) != 0)
+		return NULL;
+	char *text = fs_read_capped(path, JOB_RECORD_MAX, &len);
+	if (text == NULL)
+		return NULL;
+	json_t *o = json_loadb(text, len, 0, NULL);
+	free(text);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }

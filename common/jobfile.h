@@ -43,6 +43,17 @@ int jobfile_parse_event(const char *line, size_t len, struct job_event *ev);
 
 bool jobfile_event_is_terminal(const char *name);
 
+/* The ids of the job records in <state>/jobs, sorted ascending, at most
+ * JOB_IDS_MAX. Returns a malloc'd array (NULL with *count 0 when the
+ * directory cannot be read). */
+#define JOB_IDS_MAX 100000
+uint64_t *jobfile_list_ids(const char *state_dir, size_t *count);
+
+/* A job record parsed as a JSON object, or NULL when it is missing, over
+ * JOB_RECORD_MAX, or not a JSON object (a torn write). */
+struct json_t;
+struct json_t *jobfile_load_record(const char *state_dir, uint64_t id);
+
 /* Reads complete event lines from fd starting at byte *offset, calls fn for
  * each event whose id >= from_id, and stops after about max_bytes of
  * delivered data or at the end of the complete lines. *offset advances past

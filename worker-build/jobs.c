@@ -1,6 +1,5 @@
 /* Build jobs: creation, the FIFO, their records and event logs on disk,
  * and recovery after a restart. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -22,7 +21,6 @@
 #include "timefmt.h"
 
 #define PROGRESS_SAVE_INTERVAL 1	/* seconds between non-durable saves */
-#define JOBS_RECOVER_MAX 100000
 
 const char *
 job_kind_name(enum job_kind kind)
@@ -289,16 +287,7 @@ job_create(enum job_kind kind, bool clean, const char *features,
 static json_t *
 load_record(uint64_t id)
 {
-	char path[1200];
-	if (jobfile_record_path(path, sizeof(path), bw.cfg->state_dir, id))
-		return NULL;
-	size_t len;
-	char *text = fs_read_capped(path, JOB_RECORD_MAX, &len);
-	if (text == NULL)
-		return NULL;
-	json_t *o = json_loadb(text, len, 0, NULL);
-	free(text);
-	return o;
+	return jobfile_load_record(bw.cfg->state_dir, id);
 }
 
 /* Units of the last successful build of this kind: the best estimate of
@@ -425,41 +414,11 @@ recover_one(uint64_t id)
 	log_info("job %" PRIu64 " is still queued; it will run", id);
 }
 
-static int
-compare_ids(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 void
 jobs_recover(void)
 {
-	char dir[1200];
-	if (fs_join(dir, sizeof(dir), bw.cfg->state_dir, "jobs") != 0)
-		return;
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return;
-	size_t count = 0;
-	uint64_t *ids = calloc(JOBS_RECOVER_MAX, sizeof(*ids));
-	struct dirent *de;
-	while (ids && count < JOBS_RECOVER_MAX && (de = readdir(d)) != NULL) {
-		char name[64];
-		size_t len = strlen(de->d_name);
-		if (len < 6 || len >= sizeof(name) ||
-		    strcmp(de->d_name + len - 5, ".json") != 0)
-			continue;
-		memcpy(name, de->d_name, len - 5);
-		name[len - 5] = '\0';
-		uint64_t id = jobfile_parse_id(name);
-		if (id != 0)
-			ids[count++] = id;
-	}
-	closedir(d);
-	if (ids == NULL)
-		return;
-	qsort(ids, count, sizeof(*ids), compare_ids);
+	size_t count;
+	uint64_t *ids = jobfile_list_ids(bw.cfg->state_dir, &count);
 	if (count > 0 && ids[count - 1] > bw.last_job_id)
 		bw.last_job_id = ids[count - 1];
 	cargo_kill_leftover();
