@@ -1,6 +1,7 @@
 // Integration tests: the real daemon, real cargo on the demo workspace.
 // Usage: node daemon.test.mjs --root STAGE --label NAME [--user USER]
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test, runTests, assert, assertEq, sleep, freePort, request, readSse,
@@ -257,6 +258,26 @@ test('a daemon restart keeps jobs, logs and artifacts', async () => {
   assertEq(JSON.stringify(tail.events), JSON.stringify(streamBefore.events.slice(mid)), 'resume by query parameter');
   const artsAfter = (await request(d.port, 'GET', '/api/build/artifacts')).json;
   assertEq(JSON.stringify(artsAfter), JSON.stringify(artsBefore), 'same artifacts');
+});
+
+test('clients that never read do not hold up the others', async () => {
+  const stalled = [];
+  for (let i = 0; i < 20; i++) {
+    const sock = net.connect(d.port, '127.0.0.1');
+    await new Promise((r) => sock.on('connect', r));
+    sock.pause();
+    sock.write(`GET /api/build/status/${firstJob} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    stalled.push(sock);
+  }
+  try {
+    const started = Date.now();
+    const s = await readSse(d.port, `/api/build/status/${firstJob}`, { timeoutMs: 10000 });
+    assert(s.ended && s.events.at(-1).event === 'complete', 'a reading client gets its whole stream');
+    assert(Date.now() - started < 5000, 'and gets it promptly');
+    assertEq((await d.health()).status, 'ok', 'the daemon stays healthy');
+  } finally {
+    stalled.forEach((sock) => sock.destroy());
+  }
 });
 
 test('the failing fixture ends in an error event with the compiler message', async () => {
