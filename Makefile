@@ -62,7 +62,8 @@ bin-asan/rtforge-sign: $(call obj_asan,$(COMMON_SRC) $(SIGN_SRC))
 # Each unit test links the objects it tests; they are all small, so every
 # test gets the common, daemon-helper and build-worker helper objects.
 UNIT_LIB := $(call obj_asan,$(COMMON_SRC) daemon/sse_format.c \
-	worker-build/cargo_json.c worker-build/progress.c)
+	worker-build/cargo_json.c worker-build/progress.c \
+	$(filter-out worker-sign/main.c,$(SIGN_SRC)))
 bin-asan/test_%: obj-asan/tests/unit/test_%.o $(UNIT_LIB)
 	@mkdir -p bin-asan
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
