@@ -111,6 +111,11 @@ static const struct string_rule package_name = {
 	.offset = offsetof(struct rtforge_config, member),		\
 	.size = MEMBER_SIZE(member), .rule = &(string_rule) }
 
+#define UINT_FIELD(name, member, lo, hi) {				\
+	.key = (name), .type = FIELD_UINT,				\
+	.offset = offsetof(struct rtforge_config, member),		\
+	.min = (lo), .max = (hi) }
+
 static const struct field user_fields[] = {
 	STRING_FIELD("web", users.web, user_name),
 	STRING_FIELD("build", users.build, user_name),
@@ -132,6 +137,16 @@ static const struct field build_fields[] = {
 	    .offset = offsetof(struct rtforge_config, build.timeout_seconds),
 	    .min = TIMEOUT_MIN, .max = TIMEOUT_MAX },
 	{ .key = "env", .type = FIELD_ENV },
+	{ .key = "jail", .type = FIELD_BOOL,
+	    .offset = offsetof(struct rtforge_config, build.jail) },
+	UINT_FIELD("memory_limit_mb", build.memory_limit_mb, 256, 4194304),
+	UINT_FIELD("pids_max", build.pids_max, 64, 4194304),
+	UINT_FIELD("cpu_percent", build.cpu_percent, 0, 100000),
+	UINT_FIELD("file_size_max_mb", build.file_size_max_mb, 1, 4194304),
+	UINT_FIELD("log_cap_mb", build.log_cap_mb, 1, 65536),
+	UINT_FIELD("min_free_disk_mb", build.min_free_disk_mb, 0, 4194304),
+	STRING_FIELD("extra_read_path", build.extra_read_path,
+	    optional_absolute_path),
 	{ .key = NULL },
 };
 
@@ -625,6 +640,14 @@ config_set_defaults(struct rtforge_config *cfg)
 	set_text(b->node_package, sizeof(b->node_package),
 	    "quantumharmony-node");
 	b->timeout_seconds = 7200;
+	/* Sized for a real Substrate build on a 2-core, 24 GiB host. */
+	b->jail = true;
+	b->memory_limit_mb = 16384;
+	b->pids_max = 8192;
+	b->cpu_percent = 0;
+	b->file_size_max_mb = 4096;
+	b->log_cap_mb = 64;
+	b->min_free_disk_mb = 2048;
 }
 
 static int
@@ -644,7 +667,7 @@ int
 config_set_dev_defaults(struct rtforge_config *cfg, const char *repo_root)
 {
 	char source[CONFIG_PATH_MAX], state[CONFIG_PATH_MAX];
-	char web[CONFIG_PATH_MAX];
+	char web[CONFIG_PATH_MAX], genesis[CONFIG_PATH_MAX];
 	size_t rootlen;
 
 	if (repo_root == NULL || repo_root[0] != '/') {
@@ -658,7 +681,9 @@ config_set_dev_defaults(struct rtforge_config *cfg, const char *repo_root)
 	if (join_path(source, sizeof(source), repo_root, rootlen,
 	    "/tests/demo-workspace") == -1 ||
 	    join_path(state, sizeof(state), repo_root, rootlen, "/state") == -1 ||
-	    join_path(web, sizeof(web), repo_root, rootlen, "/web") == -1) {
+	    join_path(web, sizeof(web), repo_root, rootlen, "/web") == -1 ||
+	    join_path(genesis, sizeof(genesis), repo_root, rootlen,
+	    "/node_modules/@substrate/connect/dist/connector/specs") == -1) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -672,6 +697,9 @@ config_set_dev_defaults(struct rtforge_config *cfg, const char *repo_root)
 	    "demo-runtime");
 	set_text(cfg->build.node_package, sizeof(cfg->build.node_package),
 	    "demo-node");
+	/* The demo runtime is made from the test chain's genesis spec. */
+	set_text(cfg->build.extra_read_path,
+	    sizeof(cfg->build.extra_read_path), genesis);
 	return 0;
 }
 

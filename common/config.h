@@ -37,6 +37,16 @@ struct config_build {
 	char runtime_artifact[CONFIG_PATH_MAX];
 	char node_artifact[CONFIG_PATH_MAX];
 	unsigned timeout_seconds;           /* wall clock per build */
+	/* The jail (worker-build/jail*.c): */
+	bool jail;                          /* false only to measure its cost */
+	unsigned memory_limit_mb;           /* cgroup memory.max, swap 0 */
+	unsigned pids_max;                  /* tasks (threads count) per build */
+	unsigned cpu_percent;               /* 0 = no cap; 200 = two cores */
+	unsigned file_size_max_mb;          /* RLIMIT_FSIZE: any one file */
+	unsigned log_cap_mb;                /* log bytes kept per job */
+	unsigned min_free_disk_mb;          /* refuse to start below this */
+	/* One more directory the build may read (the demo's genesis spec). */
+	char extra_read_path[CONFIG_PATH_MAX];
 	size_t env_count;
 	struct config_env_var env[CONFIG_ENV_MAX];
 };

@@ -159,7 +159,7 @@ export class Daemon {
     while (Date.now() < until) {
       const h = await this.health();
       if (h && h.roles.build.state === 'up' && h.roles.build.status &&
-          h.roles.sign.state === 'up') return h;
+          h.roles.sign.state === 'up' && h.roles.sign.status) return h;
       await sleep(50);
     }
     throw new Error(`daemon not healthy within ${ms} ms; log:\n${this.log().slice(-3000)}`);

@@ -449,7 +449,8 @@ test_unknown_keys(void)
 	    ORIGIN ": unknown key \"build.cargoo\" (known keys: source_dir, "
 	    "cargo, toolchain_dir, cargo_home, target_dir, runtime_package, "
 	    "node_package, runtime_artifact, node_artifact, timeout_seconds, "
-	    "env)"));
+	    "env, jail, memory_limit_mb, pids_max, cpu_percent, "
+	    "file_size_max_mb, log_cap_mb, min_free_disk_mb, extra_read_path)"));
 	CHECK(refused(doc("listne", "\"127.0.0.1:80\""),
 	    "unknown key \"listne\" (known keys: listen, base_path"));
 	CHECK(refused(doc("users.admin", "\"x\""),
