@@ -11,6 +11,7 @@ HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 LDHARD  := -pie -Wl,-z,relro,-z,now
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LIBS    := -levent -ljansson -lsodium
+JAIL_LIBS := -lseccomp -lcap
 
 COMMON_SRC := $(wildcard common/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
@@ -44,7 +45,7 @@ bin/rtforged: $(call obj,$(COMMON_SRC) $(DAEMON_SRC))
 	$(CC) $(LDHARD) -o $@ $^ $(LIBS)
 bin/rtforge-build: $(call obj,$(COMMON_SRC) $(BUILD_SRC))
 	@mkdir -p bin
-	$(CC) $(LDHARD) -o $@ $^ $(LIBS)
+	$(CC) $(LDHARD) -o $@ $^ $(LIBS) $(JAIL_LIBS)
 bin/rtforge-sign: $(call obj,$(COMMON_SRC) $(SIGN_SRC))
 	@mkdir -p bin
 	$(CC) $(LDHARD) -o $@ $^ $(LIBS)
@@ -54,7 +55,7 @@ bin-asan/rtforged: $(call obj_asan,$(COMMON_SRC) $(DAEMON_SRC))
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 bin-asan/rtforge-build: $(call obj_asan,$(COMMON_SRC) $(BUILD_SRC))
 	@mkdir -p bin-asan
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	$(CC) $(SAN) -o $@ $^ $(LIBS) $(JAIL_LIBS)
 bin-asan/rtforge-sign: $(call obj_asan,$(COMMON_SRC) $(SIGN_SRC))
 	@mkdir -p bin-asan
 	$(CC) $(SAN) -o $@ $^ $(LIBS)

@@ -24,6 +24,8 @@ void shake256_init(struct shake256_ctx *ctx);
 void shake256_absorb(struct shake256_ctx *ctx, const uint8_t *in, size_t len);
 /* May be called repeatedly; the first call finalises absorption. */
 void shake256_squeeze(struct shake256_ctx *ctx, uint8_t *out, size_t len);
+/* Wipes the context (it may hold a function of secret input). */
+void shake256_clear(struct shake256_ctx *ctx);
 void shake256(uint8_t *out, size_t outlen, const uint8_t *in, size_t inlen);
 
 void keccak256(uint8_t out[32], const uint8_t *in, size_t len);

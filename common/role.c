@@ -1,5 +1,6 @@
 #include "role.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,9 @@ int
 role_attach_supervisor(struct event_base *base, const struct role_hooks *hooks)
 {
 	role_hooks = *hooks;
+	/* The known fds came through exec; keep them from any child we run. */
+	fcntl(ROLE_SUPERVISOR_FD, F_SETFD, FD_CLOEXEC);
+	fcntl(ROLE_LISTEN_FD, F_SETFD, FD_CLOEXEC);
 	struct chan *c = chan_new(base, ROLE_SUPERVISOR_FD, "supervisor",
 	    role_permits, sizeof(role_permits) / sizeof(role_permits[0]),
 	    role_on_msg, role_on_close, NULL);

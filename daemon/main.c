@@ -27,11 +27,12 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: rtforged [-n] [-d] [-f FILE]\n"
-	    "       rtforged --dev [--listen HOST:PORT] [--state DIR] "
+	    "       rtforged --dev [-f FILE] [--listen HOST:PORT] [--state DIR] "
 	    "[--source DIR]\n"
 	    "                [--node URL] [--runtime-package NAME] "
 	    "[--node-package NAME]\n"
-	    "  -f FILE   config file (default %s)\n"
+	    "  -f FILE   config file (default %s); with --dev it overlays "
+	    "the dev defaults\n"
 	    "  -n        check the config and exit\n"
 	    "  -d        debug logging\n"
 	    "  --dev     run on embedded defaults: loopback, no auth, the "
@@ -80,11 +81,6 @@ parse_cli(int argc, char **argv, struct cli *c)
 	if (optind != argc) {
 		fprintf(stderr, "rtforged: unexpected argument \"%s\"\n",
 		    argv[optind]);
-		return -1;
-	}
-	if (c->dev && c->config_path) {
-		fprintf(stderr, "rtforged: --dev runs without a config file; "
-		    "drop -f or --dev\n");
 		return -1;
 	}
 	return 0;
@@ -173,6 +169,10 @@ load_config(struct rtforge_config *cfg, const struct cli *c, const char *exe,
 			    "for the --dev defaults", root);
 			return -1;
 		}
+		/* With -f, the file overlays the --dev defaults. */
+		if (c->config_path && config_load_file(cfg, c->config_path, err,
+		    errlen) != 0)
+			return -1;
 	} else {
 		config_set_defaults(cfg);
 		const char *path = c->config_path ? c->config_path :
@@ -220,6 +220,6 @@ main(int argc, char **argv)
 	}
 	if (c.debug)
 		setenv("RTFORGE_DEBUG", "1", 1);
-	return supervise(cfg, c.dev ? NULL : (c.config_path ? c.config_path :
-	    CONFIG_DEFAULT_FILE), exe);
+	return supervise(cfg, c.dev ? c.config_path : (c.config_path ?
+	    c.config_path : CONFIG_DEFAULT_FILE), exe);
 }

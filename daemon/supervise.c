@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "cgroup_delegate.h"
 #include "chan.h"
 #include "ipc.h"
 #include "log.h"
@@ -371,7 +372,12 @@ reload(void)
 	struct rtforge_config *next = malloc(sizeof(*next));
 	if (next == NULL)
 		return;
-	config_set_defaults(next);
+	/* --dev has no defaults file to start from: its -f file overlays the
+	 * running config. */
+	if (sv.cfg->dev)
+		*next = *sv.cfg;
+	else
+		config_set_defaults(next);
 	if (config_load_file(next, sv.config_path, err, sizeof(err)) != 0) {
 		log_warnx("reload refused, keeping the running config: %s",
 		    err);
@@ -440,6 +446,15 @@ prepare_state(char *err, size_t errlen)
 		    sv.roles[ROLE_BUILD].user.name, strerror(errno));
 		return -1;
 	}
+	char note[512];
+	const struct role_user *b = &sv.roles[ROLE_BUILD].user;
+	int delegated = cgroup_delegate_v1(b->uid, b->gid, note, sizeof(note));
+	if (delegated == 3)
+		log_info("gave %s the memory, pids and cpu cgroups under %s/*/%s",
+		    b->name, CGROUP_ROOT, CGROUP_PARENT);
+	else
+		log_warnx("could not delegate all build cgroups to %s (%s); "
+		    "builds fall back to weaker limits", b->name, note);
 	const char *extra[] = { sv.cfg->build.target_dir,
 		sv.cfg->build.cargo_home };
 	for (int i = 0; i < 2; i++)

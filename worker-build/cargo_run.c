@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "build_worker.h"
 #include "cargo_json.h"
 #include "fsutil.h"
+#include "jail.h"
 #include "log.h"
 #include "textutil.h"
 
@@ -41,6 +43,9 @@ struct cargo_proc {
 	enum job_status stop_status;
 	char stop_reason[256];
 	bool saw_finished, finished_ok;
+	struct jail_cgroup_state cgroup;
+	uint64_t log_bytes;		/* kept so far, against build.log_cap_mb */
+	uint64_t dropped_lines, dropped_bytes;
 };
 
 static struct cargo_proc cp;
@@ -168,7 +173,8 @@ build_envp(const struct build_job *job)
 	r |= add_env(envp, &n, "CARGO_TERM_PROGRESS_WHEN", "never");
 	r |= add_env(envp, &n, "CARGO_NET_OFFLINE", "true");
 	r |= add_env(envp, &n, "LANG", "C.UTF-8");
-	r |= add_env(envp, &n, "TMPDIR", build_target_dir());
+	r |= add_env(envp, &n, "TMPDIR", bw.cfg->build.jail ? "/tmp" :
+	    build_target_dir());
 	if (job->kind == JOB_RUNTIME)
 		r |= add_env(envp, &n, "SKIP_WASM_BUILD", "0");
 	for (size_t i = 0; i < b->env_count; i++)
@@ -217,6 +223,7 @@ child_exec(const char **argv, char **envp, int out_fd, int err_fd)
 }
 
 static void on_output(struct bufferevent *bev, void *arg);
+static void describe_command(struct build_job *job);
 static void on_output_event(struct bufferevent *bev, short what, void *arg);
 
 static struct bufferevent *
@@ -251,9 +258,26 @@ spawn_step(struct build_job *job)
 		free_envp(envp);
 		return -1;
 	}
-	pid_t pid = fork();
-	if (pid == 0)
-		child_exec(argv, envp, out[1], err[1]);
+	pid_t pid;
+	if (bw.cfg->build.jail) {
+		struct jail_report report = { 0 };
+		struct jail_spec spec = { .build = &bw.cfg->build,
+			.target_dir = build_target_dir(),
+			.cargo_home = build_cargo_home(), .argv = argv,
+			.envp = envp, .out_fd = out[1], .err_fd = err[1],
+			.job_id = job->id };
+		pid = jail_spawn(&spec, &report, &cp.cgroup);
+		for (size_t i = 0; i < report.count; i++)
+			job_emit_log(job, "info", report.lines[i]);
+		describe_command(job);
+	} else {
+		job_emit_log(job, "warning", "jail: OFF (build.jail is false): "
+		    "cargo runs with the build user's full rights");
+		describe_command(job);
+		pid = fork();
+		if (pid == 0)
+			child_exec(argv, envp, out[1], err[1]);
+	}
 	free_envp(envp);
 	close(out[1]);
 	close(err[1]);
@@ -290,14 +314,34 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	snprintf(reason, sizeof(reason), "the build ran past its %u s time "
-	    "limit (build.timeout_seconds) and was stopped",
+	snprintf(reason, sizeof(reason), "build exceeded %u s "
+	    "(build.timeout_seconds) and was stopped",
 	    bw.cfg->build.timeout_seconds);
 	cp.stop_status = JOB_FAILED;
 	cargo_cancel(reason);
 }
 
 static void on_sigchld(evutil_socket_t fd, short what, void *arg);
+
+/* Node binaries are hundreds of MB; starting a build that will fill the
+ * disk halfway through helps nobody. */
+static int
+check_free_disk(struct build_job *job)
+{
+	struct statvfs vfs;
+	unsigned floor = bw.cfg->build.min_free_disk_mb;
+	if (floor == 0 || statvfs(build_target_dir(), &vfs) != 0)
+		return 0;
+	unsigned long long free_mb = (unsigned long long)vfs.f_bavail *
+	    vfs.f_frsize >> 20;
+	if (free_mb >= floor)
+		return 0;
+	snprintf(job->error, sizeof(job->error), "only %llu MiB free in %s; a "
+	    "build needs at least %u MiB (build.min_free_disk_mb): free some "
+	    "space and start the build again", free_mb, build_target_dir(),
+	    floor);
+	return -1;
+}
 
 /* Installed once at start, before any child exists, so that no exit can
  * slip by unnoticed. */
@@ -328,10 +372,11 @@ cargo_start(struct build_job *job)
 		    strerror(errno));
 		return -1;
 	}
+	if (check_free_disk(job) != 0)
+		return -1;
 	snprintf(job->current_crate, sizeof(job->current_crate), "%s",
 	    job->clean ? "cleaning" : "starting cargo");
 	job_emit_progress(job, job->current_crate);
-	describe_command(job);
 	if (spawn_step(job) != 0) {
 		snprintf(job->error, sizeof(job->error), "could not start "
 		    "cargo: %s", strerror(errno));
@@ -356,6 +401,35 @@ cargo_cancel(const char *reason)
 		job_emit_log(cp.job, "warning", reason);
 	}
 	kill(-cp.pid, SIGKILL);
+}
+
+/* Output past build.log_cap_mb is counted, not kept; the ids of what is
+ * kept stay contiguous, and one line at the end says what was dropped. */
+static void
+emit_output_line(struct build_job *job, const char *level, const char *line)
+{
+	uint64_t cap = (uint64_t)bw.cfg->build.log_cap_mb << 20;
+	size_t len = strlen(line);
+	if (cp.log_bytes + len > cap) {
+		cp.dropped_lines++;
+		cp.dropped_bytes += len;
+		return;
+	}
+	cp.log_bytes += len;
+	job_emit_log(job, level, line);
+}
+
+static void
+report_dropped(struct build_job *job)
+{
+	char msg[200];
+	if (cp.dropped_lines == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%llu lines (%llu bytes) of build output "
+	    "were dropped past the log cap of %u MiB (build.log_cap_mb)",
+	    (unsigned long long)cp.dropped_lines,
+	    (unsigned long long)cp.dropped_bytes, bw.cfg->build.log_cap_mb);
+	job_emit_log(job, "warning", msg);
 }
 
 static void
@@ -384,7 +458,7 @@ handle_stderr_line(struct build_job *job, char *line, size_t len)
 		snprintf(msg, sizeof(msg), "Compiling %s", crate);
 		job_emit_progress(job, msg);
 	}
-	job_emit_log(job, cargo_level_name(level), line);
+	emit_output_line(job, cargo_level_name(level), line);
 }
 
 static void
@@ -406,8 +480,8 @@ handle_stdout_line(struct build_job *job, char *line, size_t len)
 		if (n > 0) {
 			if (strcmp(msg.level, "error") == 0)
 				note_first_error(job, msg.text);
-			job_emit_log(job, msg.level[0] ? msg.level : "info",
-			    msg.text);
+			emit_output_line(job, msg.level[0] ? msg.level :
+			    "info", msg.text);
 		}
 		break;
 	}
@@ -521,6 +595,7 @@ end_job(enum job_status status, const char *error)
 {
 	struct build_job *job = cp.job;
 	char path[1200];
+	report_dropped(job);
 	if (cp.timeout_ev) {
 		event_free(cp.timeout_ev);
 		cp.timeout_ev = NULL;
@@ -539,8 +614,10 @@ static void
 finish_build(void)
 {
 	struct build_job *job = cp.job;
-	char why[JOB_ERROR_MAX + 128], exitdesc[64];
+	char why[JOB_ERROR_MAX + 128], exitdesc[64], limit[160];
 	describe_exit(exitdesc, sizeof(exitdesc));
+	jail_cgroup_finish(&cp.cgroup, bw.cfg->build.memory_limit_mb,
+	    bw.cfg->build.pids_max, limit, sizeof(limit));
 	bool ok = WIFEXITED(cp.wait_status) &&
 	    WEXITSTATUS(cp.wait_status) == 0;
 	if (!ok && cp.step == STEP_CLEAN) {
@@ -549,9 +626,13 @@ finish_build(void)
 		return;
 	}
 	if (!ok) {
-		snprintf(why, sizeof(why), "build failed: %s%s%s", exitdesc,
-		    job->first_compiler_error[0] ? ": " : "",
-		    job->first_compiler_error);
+		if (limit[0])
+			snprintf(why, sizeof(why), "build stopped: %s (%s)",
+			    limit, exitdesc);
+		else
+			snprintf(why, sizeof(why), "build failed: %s%s%s",
+			    exitdesc, job->first_compiler_error[0] ? ": " : "",
+			    job->first_compiler_error);
 		end_job(JOB_FAILED, why);
 		return;
 	}
@@ -569,14 +650,17 @@ maybe_step_done(void)
 	if (cp.job == NULL || !cp.exited || !cp.out_done || !cp.err_done)
 		return;
 	if (cp.stopping) {
+		char limit[160];
+		jail_cgroup_finish(&cp.cgroup, 0, 0, limit, sizeof(limit));
 		end_job(cp.stop_status, cp.stop_reason);
 		return;
 	}
 	bool ok = WIFEXITED(cp.wait_status) &&
 	    WEXITSTATUS(cp.wait_status) == 0;
 	if (cp.step == STEP_CLEAN && ok) {
+		char limit[160];
+		jail_cgroup_finish(&cp.cgroup, 0, 0, limit, sizeof(limit));
 		cp.step = STEP_BUILD;
-		describe_command(cp.job);
 		if (spawn_step(cp.job) != 0) {
 			char why[128];
 			snprintf(why, sizeof(why), "could not start cargo: %s",
