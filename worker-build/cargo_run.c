@@ -46,6 +46,7 @@ struct cargo_proc {
 	struct jail_cgroup_state cgroup;
 	uint64_t log_bytes;		/* kept so far, against build.log_cap_mb */
 	uint64_t dropped_lines, dropped_bytes;
+	bool saw_alloc_failure;		/* RLIMIT_DATA stopped an allocation */
 };
 
 static struct cargo_proc cp;
@@ -448,6 +449,8 @@ handle_stderr_line(struct build_job *job, char *line, size_t len)
 	if (len == 0)
 		return;
 	enum cargo_level level = cargo_text_level(line, len);
+	if (strstr(line, "memory allocation of") != NULL)
+		cp.saw_alloc_failure = true;
 	if (level == CARGO_LEVEL_ERROR)
 		note_first_error(job, line);
 	char crate[CARGO_NAME_MAX];
@@ -618,6 +621,10 @@ finish_build(void)
 	describe_exit(exitdesc, sizeof(exitdesc));
 	jail_cgroup_finish(&cp.cgroup, bw.cfg->build.memory_limit_mb,
 	    bw.cfg->build.pids_max, limit, sizeof(limit));
+	if (limit[0] == '\0' && cp.saw_alloc_failure && bw.cfg->build.jail)
+		snprintf(limit, sizeof(limit), "memory limit %u MiB reached "
+		    "(build.memory_limit_mb, enforced per process)",
+		    bw.cfg->build.memory_limit_mb);
 	bool ok = WIFEXITED(cp.wait_status) &&
 	    WEXITSTATUS(cp.wait_status) == 0;
 	if (!ok && cp.step == STEP_CLEAN) {

@@ -116,9 +116,12 @@ apply_rlimits(const struct child_args *a)
 	}
 	/* Without a cgroup, RLIMIT_DATA is the memory cap left: per process,
 	 * so weaker, but it stops a runaway allocation. */
-	if (!a->cgroup_active)
+	if (!a->cgroup_active) {
 		set_limit(RLIMIT_DATA, (rlim_t)b->memory_limit_mb << 20,
 		    "jail: RLIMIT_DATA");
+		/* Per uid, not per build: the best process cap left. */
+		set_limit(RLIMIT_NPROC, b->pids_max, "jail: RLIMIT_NPROC");
+	}
 }
 
 static void
@@ -248,7 +251,9 @@ jail_spawn(const struct jail_spec *spec, struct jail_report *report,
 	    report) == 0;
 	if (!a.cgroup_active)
 		jail_report_add(report, "jail: memory capped per process by "
-		    "RLIMIT_DATA at %u MiB", spec->build->memory_limit_mb);
+		    "RLIMIT_DATA at %u MiB; processes capped per user by "
+		    "RLIMIT_NPROC at %u", spec->build->memory_limit_mb,
+		    spec->build->pids_max);
 	pid_t pid = clone_child(&a, stack, report);
 	int saved = errno;
 	free(stack);	/* the child runs on its own copy */
