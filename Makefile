@@ -10,7 +10,7 @@ CFLAGS  ?= -O2 -g
 HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 LDHARD  := -pie -Wl,-z,relro,-z,now
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LIBS    := -levent -ljansson -lsodium
+LIBS    := -levent -ljansson -lsodium -lzstd
 JAIL_LIBS := -lseccomp -lcap
 
 COMMON_SRC := $(wildcard common/*.c)
