@@ -107,12 +107,13 @@ static int
 check_build_body(json_t *body, bool node, char *err, size_t len)
 {
 	static const char *const runtime_fields[] = { "use_docker", "clean",
-		"features", NULL };
+		"features", "verify_reproducible", NULL };
 	static const char *const node_fields[] = { "use_docker", "clean",
 		"target", NULL };
 	if (check_known_fields(body, node ? node_fields : runtime_fields, err,
 	    len) != 0 || check_bool(body, "use_docker", err, len) != 0 ||
 	    check_bool(body, "clean", err, len) != 0 ||
+	    check_bool(body, "verify_reproducible", err, len) != 0 ||
 	    check_features(body, err, len) != 0)
 		return 400;
 	json_t *target = json_object_get(body, "target");
@@ -173,6 +174,8 @@ route_build_start(struct evhttp_request *req, bool node)
 	    json_object_get(body, "features") : json_array());
 	if (msg && node && json_object_get(body, "target"))
 		json_object_set(msg, "target", json_object_get(body, "target"));
+	if (msg && json_is_true(json_object_get(body, "verify_reproducible")))
+		json_object_set_new(msg, "verify_reproducible", json_true());
 	json_decref(body);
 	char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
 	json_decref(msg);

@@ -12,14 +12,16 @@ spec=node_modules/@substrate/connect/dist/connector/specs/rococo_v2_1.json
 cp -a "$repo/bin-asan" "$repo/web" "$stage/"
 mkdir -p "$stage/tests" "$stage/$(dirname "$spec")"
 cp -a "$repo/tests/demo-workspace" "$repo/tests/fixtures" "$stage/tests/"
-rm -rf "$stage/tests/demo-workspace/target" "$stage/tests/fixtures/failing-workspace/target"
+rm -rf "$stage"/tests/demo-workspace/target "$stage"/tests/fixtures/*/target
 cp "$repo/$spec" "$stage/$spec"
 chmod -R a+rX "$stage"
 chmod 755 "$stage"
 
 status=0
-node "$repo/tests/integration/daemon.test.mjs" --root "$stage" --label "$label" \
-	${user:+--user "$user"} || status=$?
+for t in "$repo"/tests/integration/*.test.mjs; do
+	node "$t" --root "$stage" --label "$label" ${user:+--user "$user"} ||
+		status=1
+done
 if [ "$status" -eq 0 ]; then
 	rm -rf "$stage"
 else

@@ -33,6 +33,15 @@ build_target_dir(void)
 }
 
 const char *
+build_verify_target_dir(void)
+{
+	static char dir[CONFIG_PATH_MAX + 32];
+	if (dir[0] == '\0')
+		fs_join(dir, sizeof(dir), bw.cfg->state_dir, "verify-target");
+	return dir;
+}
+
+const char *
 build_cargo_home(void)
 {
 	if (cargo_home[0] == '\0') {
@@ -116,6 +125,16 @@ hash_file(const char *path, struct artifact_info *a, bool want_sha256)
 		crypto_hash_sha256_final(&sha, digest);
 		to_hex(digest, sizeof(digest), a->sha256);
 	}
+	return 0;
+}
+
+int
+artifact_hash_path(const char *path, char hash[67])
+{
+	struct artifact_info a;
+	if (hash_file(path, &a, false) != 0)
+		return -1;
+	memcpy(hash, a.hash, sizeof(a.hash));
 	return 0;
 }
 

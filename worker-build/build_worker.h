@@ -43,6 +43,10 @@ struct build_job {
 	uint64_t next_event_id;
 	bool has_artifact;
 	struct artifact_info artifact;
+	/* verify_reproducible: a second clean build in its own target dir. */
+	bool verify;
+	int reproducible;			/* -1 not checked, 0 no, 1 yes */
+	char verify_hash[67];
 	time_t progress_saved_at;
 	TAILQ_ENTRY(build_job) entry;
 };
@@ -65,7 +69,7 @@ const char *job_status_name(enum job_status status);
 /* jobs.c */
 int jobs_init_state(void);
 void jobs_recover(void);
-struct build_job *job_create(enum job_kind kind, bool clean,
+struct build_job *job_create(enum job_kind kind, bool clean, bool verify,
     const char *features, const char *profile);
 void job_save(struct build_job *job, bool durable);
 void job_emit(struct build_job *job, const char *name, const char *json);
@@ -90,6 +94,9 @@ int artifact_store(struct build_job *job, char *err, size_t errlen);
 /* Where cargo leaves the artifact for job, relative to the target dir. */
 int artifact_cargo_path(const struct build_job *job, char *out, size_t len);
 const char *build_target_dir(void);
+/* The second target dir of a verify_reproducible build. */
+const char *build_verify_target_dir(void);
+int artifact_hash_path(const char *path, char hash[67]);
 const char *build_cargo_home(void);
 
 #endif

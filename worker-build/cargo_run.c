@@ -29,7 +29,7 @@
 #define ENVP_MAX (CONFIG_ENV_MAX + 16)
 #define CARGO_LOCK_MAX (4 * 1024 * 1024)
 
-enum cargo_step { STEP_CLEAN, STEP_BUILD };
+enum cargo_step { STEP_CLEAN, STEP_BUILD, STEP_VERIFY_BUILD };
 
 struct cargo_proc {
 	struct build_job *job;
@@ -51,6 +51,13 @@ struct cargo_proc {
 
 static struct cargo_proc cp;
 static struct event *sigchld_ev;
+
+static const char *
+step_target_dir(void)
+{
+	return cp.step == STEP_VERIFY_BUILD ? build_verify_target_dir() :
+	    build_target_dir();
+}
 
 static void
 pgid_path(char *out, size_t len)
@@ -169,13 +176,13 @@ build_envp(const struct build_job *job)
 	r |= add_env(envp, &n, "PATH", path);
 	r |= add_env(envp, &n, "HOME", build_cargo_home());
 	r |= add_env(envp, &n, "CARGO_HOME", build_cargo_home());
-	r |= add_env(envp, &n, "CARGO_TARGET_DIR", build_target_dir());
+	r |= add_env(envp, &n, "CARGO_TARGET_DIR", step_target_dir());
 	r |= add_env(envp, &n, "CARGO_TERM_COLOR", "never");
 	r |= add_env(envp, &n, "CARGO_TERM_PROGRESS_WHEN", "never");
 	r |= add_env(envp, &n, "CARGO_NET_OFFLINE", "true");
 	r |= add_env(envp, &n, "LANG", "C.UTF-8");
 	r |= add_env(envp, &n, "TMPDIR", bw.cfg->build.jail ? "/tmp" :
-	    build_target_dir());
+	    step_target_dir());
 	if (job->kind == JOB_RUNTIME)
 		r |= add_env(envp, &n, "SKIP_WASM_BUILD", "0");
 	for (size_t i = 0; i < b->env_count; i++)
@@ -263,7 +270,7 @@ spawn_step(struct build_job *job)
 	if (bw.cfg->build.jail) {
 		struct jail_report report = { 0 };
 		struct jail_spec spec = { .build = &bw.cfg->build,
-			.target_dir = build_target_dir(),
+			.target_dir = step_target_dir(),
 			.cargo_home = build_cargo_home(), .argv = argv,
 			.envp = envp, .out_fd = out[1], .err_fd = err[1],
 			.job_id = job->id };
@@ -613,6 +620,54 @@ end_job(enum job_status status, const char *error)
 	jobs_start_next();
 }
 
+/* The second half of verify_reproducible: the same build, clean, in a
+ * separate target dir, so that nothing of the first can leak into it. */
+static void
+start_verify(struct build_job *job)
+{
+	const char *dir = build_verify_target_dir();
+	job_emit_log(job, "info", "verify_reproducible: building again from "
+	    "clean in a separate target directory");
+	if (fs_remove_tree(dir) != 0 || fs_mkdirs(dir, 0750) != 0) {
+		char why[256];
+		snprintf(why, sizeof(why), "cannot prepare %s for the second "
+		    "build: %s", dir, strerror(errno));
+		end_job(JOB_FAILED, why);
+		return;
+	}
+	cp.step = STEP_VERIFY_BUILD;
+	cp.saw_finished = false;
+	if (spawn_step(job) != 0) {
+		char why[128];
+		snprintf(why, sizeof(why), "could not start cargo: %s",
+		    strerror(errno));
+		end_job(JOB_FAILED, why);
+	}
+}
+
+static void
+finish_verify(struct build_job *job)
+{
+	char rel[CONFIG_PATH_MAX], path[2 * CONFIG_PATH_MAX], msg[300];
+	if (artifact_cargo_path(job, rel, sizeof(rel)) != 0 ||
+	    fs_join(path, sizeof(path), build_verify_target_dir(), rel) != 0 ||
+	    artifact_hash_path(path, job->verify_hash) != 0) {
+		end_job(JOB_FAILED, "the second build of verify_reproducible "
+		    "left no artifact to compare");
+		return;
+	}
+	job->reproducible = strcmp(job->verify_hash, job->artifact.hash) == 0;
+	if (job->reproducible)
+		snprintf(msg, sizeof(msg), "reproducible: both clean builds "
+		    "gave code hash %s", job->verify_hash);
+	else
+		snprintf(msg, sizeof(msg), "NOT reproducible: the first build "
+		    "gave %s, the second %s", job->artifact.hash,
+		    job->verify_hash);
+	job_emit_log(job, job->reproducible ? "info" : "warning", msg);
+	end_job(JOB_SUCCESS, NULL);
+}
+
 static void
 finish_build(void)
 {
@@ -643,9 +698,17 @@ finish_build(void)
 		end_job(JOB_FAILED, why);
 		return;
 	}
+	if (cp.step == STEP_VERIFY_BUILD) {
+		finish_verify(job);
+		return;
+	}
 	char err[512];
 	if (artifact_store(job, err, sizeof(err)) != 0) {
 		end_job(JOB_FAILED, err);
+		return;
+	}
+	if (job->verify) {
+		start_verify(job);
 		return;
 	}
 	end_job(JOB_SUCCESS, NULL);

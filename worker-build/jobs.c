@@ -133,6 +133,13 @@ job_record_json(const struct build_job *job)
 	    json_string(job->error) : json_null());
 	json_object_set_new(o, "artifact", job->has_artifact ?
 	    artifact_json(job) : json_null());
+	if (job->verify) {
+		json_object_set_new(o, "verify_reproducible", json_true());
+		json_object_set_new(o, "reproducible", job->reproducible < 0 ?
+		    json_null() : json_boolean(job->reproducible));
+		json_object_set_new(o, "verify_hash", job->verify_hash[0] ?
+		    json_string(job->verify_hash) : json_null());
+	}
 	return o;
 }
 
@@ -239,6 +246,12 @@ emit_terminal(struct build_job *job)
 		json_object_set_new(o, "status", json_string("success"));
 		json_object_set_new(o, job->kind == JOB_RUNTIME ? "wasm_path" :
 		    "binary_path", json_string(job->artifact.path));
+		if (job->verify) {
+			json_object_set_new(o, "reproducible",
+			    json_boolean(job->reproducible == 1));
+			json_object_set_new(o, "verify_hash",
+			    json_string(job->verify_hash));
+		}
 		emit_object(job, "complete", o);
 		return;
 	}
@@ -264,7 +277,7 @@ job_finish(struct build_job *job, enum job_status status, const char *error)
 }
 
 struct build_job *
-job_create(enum job_kind kind, bool clean, const char *features,
+job_create(enum job_kind kind, bool clean, bool verify, const char *features,
     const char *profile)
 {
 	struct build_job *job = calloc(1, sizeof(*job));
@@ -273,7 +286,9 @@ job_create(enum job_kind kind, bool clean, const char *features,
 	job->id = ++bw.last_job_id;
 	job->kind = kind;
 	job->status = JOB_QUEUED;
-	job->clean = clean;
+	job->clean = clean || verify;
+	job->verify = verify;
+	job->reproducible = -1;
 	snprintf(job->features, sizeof(job->features), "%s", features);
 	snprintf(job->profile, sizeof(job->profile), "%s", profile);
 	job->created_at = time(NULL);
@@ -363,6 +378,8 @@ job_from_record(uint64_t id, json_t *o)
 	job->kind = (kind && strcmp(kind, "node") == 0) ? JOB_NODE :
 	    JOB_RUNTIME;
 	job->clean = json_is_true(json_object_get(o, "clean"));
+	job->verify = json_is_true(json_object_get(o, "verify_reproducible"));
+	job->reproducible = -1;
 	const char *profile = json_string_value(json_object_get(o, "target"));
 	snprintf(job->profile, sizeof(job->profile), "%s",
 	    profile && strcmp(profile, "debug") == 0 ? "debug" : "release");
@@ -437,8 +454,11 @@ jobs_start_next(void)
 		job->status = JOB_RUNNING;
 		job->started_at = time(NULL);
 		bw.running = job;
-		progress_init(&job->progress, job_units_learned(job->kind),
-		    progress_estimate_from_workspace(bw.cfg->build.source_dir));
+		/* A verified build compiles everything twice. */
+		unsigned times = job->verify ? 2 : 1;
+		progress_init(&job->progress, times * job_units_learned(job->kind),
+		    times * progress_estimate_from_workspace(
+		    bw.cfg->build.source_dir));
 		job_save(job, true);
 		if (cargo_start(job) != 0) {
 			bw.running = NULL;

@@ -105,8 +105,8 @@ handle_start(uint32_t request_id, const char *text, size_t len)
 	}
 	enum job_kind k = strcmp(kind, "node") == 0 ? JOB_NODE : JOB_RUNTIME;
 	struct build_job *job = job_create(k, json_is_true(json_object_get(req,
-	    "clean")), features, k == JOB_RUNTIME || target == NULL ?
-	    "release" : target);
+	    "clean")), json_is_true(json_object_get(req, "verify_reproducible")),
+	    features, k == JOB_RUNTIME || target == NULL ? "release" : target);
 	json_decref(req);
 	kind = job_kind_name(k);
 	if (job == NULL) {

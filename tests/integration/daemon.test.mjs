@@ -280,6 +280,60 @@ test('clients that never read do not hold up the others', async () => {
   }
 });
 
+test('the job log starts with what the jail applied', async () => {
+  const s = await readSse(d.port, `/api/build/status/${firstJob}`);
+  const lines = s.events.filter((e) => e.event === 'log').map((e) => e.data.message);
+  const jail = lines.filter((l) => l.startsWith('jail: '));
+  assert(jail.some((l) => /namespaces/.test(l)), `namespaces reported: ${jail}`);
+  assert(jail.some((l) => /Landlock ABI \d+/.test(l)), `Landlock reported: ${jail}`);
+  assert(jail.some((l) => /seccomp denies/.test(l)), `seccomp reported: ${jail}`);
+  assert(jail.some((l) => /capabilities dropped/.test(l)), 'capabilities reported');
+  if (user) assert(jail.some((l) => /RLIMIT_DATA/.test(l)), 'the unprivileged run reports the rlimit fallback');
+  else assert(jail.some((l) => /cgroup v1 memory/.test(l)), 'the root run uses delegated cgroups');
+  const firstCommand = lines.findIndex((l) => l.startsWith('$ '));
+  assert(lines.findIndex((l) => l.startsWith('jail: ')) < firstCommand, 'jail lines come first');
+});
+
+if (!user) {
+  test('verify_reproducible builds twice from clean and reports equal hashes', async () => {
+    const r = await post('/api/build/runtime', { verify_reproducible: true });
+    assertEq(r.status, 202, 'accepted');
+    const s = await readSse(d.port, r.json.sse_endpoint);
+    const last = s.events.at(-1);
+    assertEq(last.event, 'complete', `completes: ${JSON.stringify(last.data)}`);
+    assertEq(last.data.reproducible, true, 'reproducible');
+    assertEq(last.data.verify_hash, last.data.hash, 'both hashes equal');
+    const progress = s.events.filter((e) => e.event === 'progress').map((e) => e.data.percent);
+    for (let i = 1; i < progress.length; i++) assert(progress[i] >= progress[i - 1], 'progress monotone over both builds');
+    const j = await job(r.json.job_id);
+    assertEq(j.reproducible, true, 'job record says reproducible');
+  });
+
+  test('a build outside the jail gives the byte-identical runtime', async () => {
+    const jailed = (await request(d.port, 'GET', '/api/build/artifacts')).json.runtime_wasm;
+    const port = await freePort();
+    const state = path.join(root, 'state-unjailed');
+    prepareState(state);
+    const overlay = path.join(root, 'unjailed.json');
+    fs.writeFileSync(overlay, JSON.stringify({ build: { jail: false } }));
+    const u = new Daemon({ root, state, source: workspace, user, port, logFile: path.join(root, 'daemon-unjailed.log'),
+      extraArgs: ['-f', overlay] });
+    await u.start();
+    try {
+      const r = await request(port, 'POST', '/api/build/runtime', { body: {} });
+      const s = await readSse(port, r.json.sse_endpoint);
+      const last = s.events.at(-1);
+      assertEq(last.event, 'complete', 'the unjailed build completes');
+      assert(s.events.some((e) => e.event === 'log' && /jail: OFF/.test(e.data.message)), 'the log says the jail was off');
+      assertEq(last.data.hash, jailed.hash, 'same code hash inside and outside the jail');
+      assertEq(fs.readFileSync(path.join(state, last.data.wasm_path)).compare(
+        fs.readFileSync(path.join(mainState, jailed.path))), 0, 'byte-identical files');
+    } finally {
+      await u.stop();
+    }
+  });
+}
+
 test('the failing fixture ends in an error event with the compiler message', async () => {
   const port = await freePort();
   const state = path.join(root, 'state-failing');

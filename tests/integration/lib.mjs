@@ -124,13 +124,14 @@ export function readSse(port, urlPath, { lastEventId, stopAfter, timeoutMs = 300
 
 // --- the daemon ---
 export class Daemon {
-  constructor({ root, state, source, user, port, logFile }) {
-    Object.assign(this, { root, state, source, user, port, logFile });
+  constructor({ root, state, source, user, port, logFile, extraArgs = [] }) {
+    Object.assign(this, { root, state, source, user, port, logFile, extraArgs });
   }
 
   async start() {
     const args = [path.join(this.root, 'bin-asan/rtforged'), '--dev',
-      '--listen', `127.0.0.1:${this.port}`, '--state', this.state, '--source', this.source];
+      '--listen', `127.0.0.1:${this.port}`, '--state', this.state, '--source', this.source,
+      ...this.extraArgs];
     let cmd = args[0], argv = args.slice(1);
     if (this.user) {
       cmd = 'setpriv';
