@@ -27,7 +27,7 @@ BINS_ASAN := bin-asan/rtforged bin-asan/rtforge-build bin-asan/rtforge-sign
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all asan deps check unit integration run lint clean reset-state
+.PHONY: all asan deps check unit integration run lint clean reset-state bench
 
 all: $(BINS)
 asan: $(BINS_ASAN)
@@ -96,6 +96,10 @@ lint:
 
 run: deps all
 	@tests/run-dev.sh
+
+# Benchmarks print ratios against a baseline measured in the same run.
+bench: deps all
+	@node bench/jail-overhead.mjs $(ROUNDS)
 
 # The --dev state (jobs, logs, artifacts, cargo target dir) lives in state/.
 reset-state:

@@ -124,12 +124,12 @@ export function readSse(port, urlPath, { lastEventId, stopAfter, timeoutMs = 300
 
 // --- the daemon ---
 export class Daemon {
-  constructor({ root, state, source, user, port, logFile, extraArgs = [] }) {
-    Object.assign(this, { root, state, source, user, port, logFile, extraArgs });
+  constructor({ root, state, source, user, port, logFile, extraArgs = [], binDir = 'bin-asan' }) {
+    Object.assign(this, { root, state, source, user, port, logFile, extraArgs, binDir });
   }
 
   async start() {
-    const args = [path.join(this.root, 'bin-asan/rtforged'), '--dev',
+    const args = [path.join(this.root, this.binDir, 'rtforged'), '--dev',
       '--listen', `127.0.0.1:${this.port}`, '--state', this.state, '--source', this.source,
       ...this.extraArgs];
     let cmd = args[0], argv = args.slice(1);
