@@ -221,8 +221,14 @@ ss58_parse_payload(const uint8_t *payload, size_t len,
 	uint8_t want[SS58_CHECKSUM_LEN];
 	size_t used = 0;
 	uint16_t value = 0;
-	enum ss58_error err = prefix_from_bytes(payload, len, &value, &used);
+	enum ss58_error err;
 
+	/* Length first: a truncated or padded address says so, rather than
+	 * whatever its shifted first byte happens to look like. */
+	if (len != 1 + SS58_ACCOUNT_ID_LEN + SS58_CHECKSUM_LEN &&
+	    len != 2 + SS58_ACCOUNT_ID_LEN + SS58_CHECKSUM_LEN)
+		return SS58_ERR_BAD_LENGTH;
+	err = prefix_from_bytes(payload, len, &value, &used);
 	if (err != SS58_OK)
 		return err;
 	if (len != used + SS58_ACCOUNT_ID_LEN + SS58_CHECKSUM_LEN)

@@ -123,15 +123,15 @@ static const struct {
 	/* The extremes of the key space. */
 	{ 0, "0000000000000000000000000000000000000000000000000000000000000000",
 	    "111111111111111111111111111111111HC1" },
-	{ 0, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+	{ 0, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
 	    "16nfFzYQPHsjA4QTuXt2NuGReV9J4BdXBwZ8cgeJTrbVH61f" },
 	{ 42, "0000000000000000000000000000000000000000000000000000000000000000",
 	    "5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM" },
-	{ 42, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+	{ 42, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
 	    "5HrN7fHLXWcFiXPwwtq2EkSGns9eMt5P7SpeTPewumZy6ftb" },
 	{ 16383, "0000000000000000000000000000000000000000000000000000000000000000",
 	    "yNVL4kwAwEH34hPtM6SnH1ZHtDLi8PDC1sBXDLKBhjPiYiEY9" },
-	{ 16383, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+	{ 16383, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
 	    "yNb7j1viLcZunrTHozyfJPTZJrprRSPpY485Lwzq1CFK2z3Nk" },
 };
 
