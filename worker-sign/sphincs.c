@@ -115,11 +115,12 @@ sphincs_sign(uint8_t sig[SPHINCS_SIG_BYTES], const uint8_t *msg, size_t len,
 	struct spx_ctx ctx;
 	struct spx_digest digest;
 	uint8_t root[SPX_N];
-	const uint8_t *pk = sk + SK_PK;
+	const uint8_t *pk;
 	uint8_t *out = sig;
 
 	if (sig == NULL || sk == NULL || (msg == NULL && len > 0))
 		return -1;
+	pk = sk + SK_PK;
 	msg = message_bytes(msg);
 	/* Deterministic signing, as the reference's non-randomised mode. */
 	if (opt_rand == NULL)

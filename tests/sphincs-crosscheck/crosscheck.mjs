@@ -7,7 +7,8 @@
 //   PQCLEAN_PACKAGE_DIR  e.g. /tmp/pqc/node_modules/pqclean
 //   SPHINCS_TOOL         the test-only driver built from tests/unit/sphincs_tool.c
 //   --write-vector FILE  also writes a PQClean-made vector for the unit test:
-//                        pk (64) ‖ signature (49,856) ‖ message (rest of file)
+//                        pk (64) ‖ sk (128) ‖ signature (49,856) ‖ message (rest),
+//                        a throwaway key made by PQClean for this test only
 //
 // Checks:
 //   * keys made by PQClean give the same public key when we recompute the
@@ -23,26 +24,28 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ALGORITHM = 'sphincs-shake-256f-simple';
 const SIG_BYTES = 49856;
 
-const [pqcleanDir, toolPath, ...rest] = process.argv.slice(2);
-if (!pqcleanDir || !toolPath) {
+const [pqcleanDir, toolArg, ...rest] = process.argv.slice(2);
+if (!pqcleanDir || !toolArg) {
   console.error('usage: node crosscheck.mjs PQCLEAN_PACKAGE_DIR SPHINCS_TOOL [--write-vector FILE]');
   process.exit(2);
 }
+const toolPath = resolve(toolArg);
 const vectorPath = rest[0] === '--write-vector' ? rest[1] : null;
 
 // The package's index.js needs a file its install script writes; npm may
 // not have run that script, and the WebAssembly backend works without it.
 function loadPqclean(dir) {
-  const require = createRequire(join(process.cwd(), 'crosscheck.mjs'));
+  const require = createRequire(import.meta.url);
+  const absolute = resolve(dir);
   try {
-    return require(dir);
+    return require(absolute);
   } catch {
-    return require(join(dir, 'wasm'));
+    return require(join(absolute, 'wasm'));
   }
 }
 
@@ -152,7 +155,7 @@ try {
   }
 
   if (vectorPath) {
-    writeFileSync(vectorPath, Buffer.concat([pk, theirs, msg]));
+    writeFileSync(vectorPath, Buffer.concat([pk, sk, theirs, msg]));
     console.log(`wrote ${vectorPath}`);
   }
 } finally {
