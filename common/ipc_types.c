@@ -15,6 +15,7 @@ static const struct ipc_type_info ipc_types[] = {
 	{ IPC_BUILD_CANCEL, "BUILD_CANCEL", 8, 0 },
 	{ IPC_FRONT_REPLY, "FRONT_REPLY", 16 * 1024, 0 },
 	{ IPC_FRONT_BUILD_EVENT, "FRONT_BUILD_EVENT", 24 * 1024, 0 },
+	{ IPC_SUPERVISOR_STATUS, "SUPERVISOR_STATUS", 200, 0 },
 };
 
 const struct ipc_type_info *

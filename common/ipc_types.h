@@ -22,6 +22,8 @@ enum ipc_type {
 	IPC_FRONT_REPLY = 30,	/* u32 http status, string: body JSON */
 	IPC_FRONT_BUILD_EVENT = 31, /* u64 job, u64 event id, string event,
 				       string data JSON */
+	/* build worker -> supervisor */
+	IPC_SUPERVISOR_STATUS = 40, /* string: one line for systemd STATUS= */
 };
 
 enum ipc_peer_role {

@@ -1,6 +1,7 @@
 #include "role.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ static const uint32_t role_permits[] = { IPC_ROLE_CONFIG, IPC_ROLE_CHANNEL };
 
 static struct role_hooks role_hooks;
 static struct rtforge_config *role_cfg;
+static struct chan *role_chan;
 
 static int
 role_take_config(struct ipc_msg *m, char *err, size_t errlen)
@@ -77,6 +79,7 @@ role_on_close(struct chan *c, const char *reason, void *arg)
 	(void)arg;
 	log_warnx("supervisor channel closed (%s); stopping", reason);
 	chan_free(c);
+	role_chan = NULL;
 	role_hooks.on_supervisor_lost(role_hooks.arg);
 }
 
@@ -87,14 +90,30 @@ role_attach_supervisor(struct event_base *base, const struct role_hooks *hooks)
 	/* The known fds came through exec; keep them from any child we run. */
 	fcntl(ROLE_SUPERVISOR_FD, F_SETFD, FD_CLOEXEC);
 	fcntl(ROLE_LISTEN_FD, F_SETFD, FD_CLOEXEC);
-	struct chan *c = chan_new(base, ROLE_SUPERVISOR_FD, "supervisor",
+	role_chan = chan_new(base, ROLE_SUPERVISOR_FD, "supervisor",
 	    role_permits, sizeof(role_permits) / sizeof(role_permits[0]),
 	    role_on_msg, role_on_close, NULL);
-	return c ? 0 : -1;
+	return role_chan ? 0 : -1;
 }
 
 const struct rtforge_config *
 role_config(void)
 {
 	return role_cfg;
+}
+
+void
+role_report_status(const char *fmt, ...)
+{
+	static struct ipc_msg m;
+	char text[200];
+	va_list ap;
+	if (role_chan == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ipc_msg_init(&m, IPC_SUPERVISOR_STATUS, 0);
+	if (ipc_add_string(&m, text) == 0)
+		chan_send(role_chan, &m);
 }

@@ -24,6 +24,9 @@ struct role_hooks {
 
 int role_attach_supervisor(struct event_base *base,
     const struct role_hooks *hooks);
+/* Sends the supervisor one line for systemd's STATUS= (build worker). */
+void role_report_status(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 /* The config the supervisor sent; NULL before it came. */
 const struct rtforge_config *role_config(void);
 

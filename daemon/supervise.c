@@ -145,15 +145,53 @@ role_chan_closed(struct chan *c, const char *reason, void *arg)
 	chan_free(c);
 }
 
+/* Only the build worker speaks to the supervisor, and only to say what
+ * systemd should show as the service's status. */
 static int
 role_chan_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
     size_t len)
 {
+	char text[200], line[220];
 	(void)c;
-	(void)m;
 	(void)arg;
-	snprintf(err, len, "roles send nothing to the supervisor");
-	return -1;
+	if (ipc_get_string(m, text, sizeof(text)) != 0 ||
+	    ipc_get_end(m) != 0) {
+		snprintf(err, len, "malformed SUPERVISOR_STATUS");
+		return -1;
+	}
+	for (char *p = text; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+	snprintf(line, sizeof(line), "STATUS=%s", text);
+	notify_send(line);
+	return 0;
+}
+
+static const uint32_t build_permits[] = { IPC_SUPERVISOR_STATUS };
+
+static void
+on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	notify_send("WATCHDOG=1");
+}
+
+/* systemd asks for a ping every WATCHDOG_USEC; we send one at half that. */
+static void
+start_watchdog(void)
+{
+	const char *usec = getenv("WATCHDOG_USEC");
+	unsigned long long us = usec ? strtoull(usec, NULL, 10) : 0;
+	if (us == 0)
+		return;
+	struct timeval tv = { .tv_sec = (time_t)(us / 2000000),
+		.tv_usec = (suseconds_t)(us / 2 % 1000000) };
+	struct event *ev = event_new(sv.base, -1, EV_PERSIST, on_watchdog,
+	    NULL);
+	if (ev && event_add(ev, &tv) == 0)
+		log_info("systemd watchdog: pinging every %llu ms", us / 2000);
 }
 
 static void
@@ -227,7 +265,8 @@ spawn_role(enum role_id id)
 	close(fds[1]);
 	r->pid = pid;
 	r->started_at = time(NULL);
-	r->chan = chan_new(sv.base, fds[0], r->name, no_permits, 0,
+	r->chan = chan_new(sv.base, fds[0], r->name, id == ROLE_BUILD ?
+	    build_permits : no_permits, id == ROLE_BUILD ? 1 : 0,
 	    role_chan_msg, role_chan_closed, r);
 	log_info("started %s (pid %d%s%s)", r->name, (int)pid,
 	    sv.as_root ? ", user " : "", sv.as_root ? r->user.name : "");
@@ -532,7 +571,8 @@ supervise(struct rtforge_config *cfg, const char *config_path,
 	spawn_role(ROLE_BUILD);
 	spawn_role(ROLE_SIGN);
 	spawn_role(ROLE_FRONT);
-	notify_send("READY=1");
+	notify_send("READY=1\nSTATUS=idle");
+	start_watchdog();
 	log_info("rtforge is up: http://%s%s%s:%u%s", strchr(cfg->listen_host,
 	    ':') ? "[" : "", cfg->listen_host, strchr(cfg->listen_host, ':') ?
 	    "]" : "", cfg->listen_port, cfg->base_path);

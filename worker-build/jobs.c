@@ -18,6 +18,7 @@
 #include "ipc.h"
 #include "jobfile.h"
 #include "log.h"
+#include "role.h"
 #include "timefmt.h"
 
 #define PROGRESS_SAVE_INTERVAL 1	/* seconds between non-durable saves */
@@ -271,6 +272,11 @@ job_finish(struct build_job *job, enum job_status status, const char *error)
 		job_emit_progress(job, "build complete");
 	emit_terminal(job);
 	job_save(job, true);
+	char when[32];
+	format_rfc3339(job->finished_at, when, sizeof(when));
+	role_report_status("idle; last build %s (job %" PRIu64 ", %s) %s",
+	    status == JOB_SUCCESS ? "ok" : job_status_name(status), job->id,
+	    job_kind_name(job->kind), when + 11);
 	log_info("job %" PRIu64 " (%s) %s%s%s", job->id,
 	    job_kind_name(job->kind), job_status_name(status),
 	    error ? ": " : "", error ? error : "");
@@ -460,6 +466,8 @@ jobs_start_next(void)
 		    times * progress_estimate_from_workspace(
 		    bw.cfg->build.source_dir));
 		job_save(job, true);
+		role_report_status("building job %" PRIu64 " (%s)", job->id,
+		    job_kind_name(job->kind));
 		if (cargo_start(job) != 0) {
 			bw.running = NULL;
 			job_finish(job, JOB_FAILED, job->error[0] ? job->error :
