@@ -497,7 +497,8 @@ scale_read_str(struct scale_reader *r, const char **s, size_t *len,
 	if (!scale_read_bytes(r, &p, &n, max))
 		return false;
 	if (!scale_utf8_valid(p, n))
-		return scale_fail_at(r, r->pos - n, "string is not valid UTF-8");
+		return scale_fail_at(r, r->pos - n,
+		    "string is not valid UTF-8");
 	*s = (const char *)p;
 	*len = n;
 	return true;
@@ -605,8 +606,8 @@ writer_fail(struct scale_writer *w, const char *why, size_t want)
 {
 	if (!w->failed) {
 		w->failed = true;
-		snprintf(w->why, sizeof(w->why), "%s (%zu bytes wanted, cap %zu)",
-		    why, want, w->max);
+		snprintf(w->why, sizeof(w->why),
+		    "%s (%zu bytes wanted, cap %zu)", why, want, w->max);
 	}
 	return false;
 }

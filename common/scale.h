@@ -27,7 +27,7 @@ struct scale_reader {
 	const uint8_t *data;
 	size_t len;
 	size_t pos;
-	size_t base;		/* added to offsets in errors (sub-readers) */
+	size_t base;		/* added to error offsets (sub-readers) */
 	bool failed;
 	size_t err_offset;	/* absolute: base + position of the value */
 	char why[SCALE_WHY_MAX];

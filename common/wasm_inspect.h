@@ -24,7 +24,7 @@
 
 #define WASM_NAME_MAX 128		/* spec_name / impl_name, bytes */
 #define WASM_MAX_APIS 256		/* runtime_apis entries kept */
-#define WASM_MAX_ENV_IMPORTS 1024	/* env function imports, refused past */
+#define WASM_MAX_ENV_IMPORTS 1024	/* env function imports; more refused */
 #define WASM_IMPORT_NAME_MAX 255	/* an env import's name, refused past */
 
 /* The 8-byte prefix of Substrate's compressed blobs. */
@@ -41,15 +41,15 @@ enum wasm_status {
 	WASM_ERR_NOMEM = -2,
 	WASM_ERR_TOO_LARGE = -3,	/* input over 10 MiB */
 	WASM_ERR_BAD_MAGIC = -4,	/* neither wasm nor compressed wasm */
-	WASM_ERR_BAD_VERSION = -5,	/* wasm binary version is not 1 */
-	WASM_ERR_ZSTD = -6,		/* corrupt or truncated zstd frame */
-	WASM_ERR_BOMB = -7,		/* decompresses to more than 50 MiB */
-	WASM_ERR_TRAILING = -8,		/* bytes after the zstd frame */
+	WASM_ERR_BAD_VERSION = -5,	/* wasm binary version not 1 */
+	WASM_ERR_ZSTD = -6,		/* corrupt or cut zstd frame */
+	WASM_ERR_BOMB = -7,		/* over 50 MiB decompressed */
+	WASM_ERR_TRAILING = -8,		/* bytes after the frame */
 	WASM_ERR_TRUNCATED = -9,	/* a section runs past the end */
-	WASM_ERR_MALFORMED = -10,	/* bad LEB128, section id, name, import */
-	WASM_ERR_LIMIT = -11,		/* more env imports/longer names than the caps */
-	WASM_ERR_VERSION_SECTION = -12,	/* runtime_version does not decode */
-	WASM_ERR_APIS_SECTION = -13,	/* runtime_apis does not decode */
+	WASM_ERR_MALFORMED = -10,	/* bad LEB128, id, name, import */
+	WASM_ERR_LIMIT = -11,		/* env imports over the caps */
+	WASM_ERR_VERSION_SECTION = -12,	/* bad runtime_version */
+	WASM_ERR_APIS_SECTION = -13,	/* bad runtime_apis */
 };
 
 struct wasm_api {
@@ -61,15 +61,17 @@ struct wasm_report {
 	/* Filled before anything else can fail (unless the input is over
 	 * 10 MiB), so a refusal can still show what was refused. */
 	bool compressed;
-	size_t input_size;		/* the exact bytes given (compressed size) */
-	uint8_t code_hash[32];		/* blake2b-256 of the input bytes */
+	size_t input_size;		/* bytes given: the compressed size */
+	uint8_t code_hash[32];		/* blake2b-256 of those bytes */
 	char code_hash_hex[2 + 64 + 1];	/* "0x…" */
 
 	size_t uncompressed_size;	/* the wasm module's size */
 	size_t section_count;
 
 	/* runtime_version, when has_version. Older layouts stop early: the
-	 * has_* flags say which optional fields were in the section. */
+	 * has_* flags say which optional fields were in the section's bytes.
+	 * (A node reads transaction_version only when the Core API is >= 3,
+	 * and system_version only when >= 4, using 1 and 0 otherwise.) */
 	bool has_version;
 	char spec_name[WASM_NAME_MAX + 1];
 	char impl_name[WASM_NAME_MAX + 1];
@@ -93,19 +95,25 @@ struct wasm_report {
 	size_t api_count;
 	size_t apis_kept;
 	struct wasm_api apis[WASM_MAX_APIS];
-	uint32_t core_version;		/* Core API's version, 0 when absent */
+	/* The Core API's version, from runtime_apis or, without that
+	 * section, from runtime_version's own apis; 0 when absent. */
+	uint32_t core_version;
 
 	/* Function imports from module "env", in module order; each name a
 	 * NUL-terminated copy. Owned by the report: wasm_report_free. */
-	size_t import_count;		/* all imports, of every module/kind */
+	size_t import_count;		/* all imports, any module/kind */
 	size_t env_func_count;
 	char **env_funcs;
 };
 
 /* Inspects blob[0..len). Returns WASM_OK, WASM_NO_VERSION (err says "not a
  * runtime: no runtime_version section", the rest of the report is valid)
- * or a negative wasm_status with the reason in err. Call wasm_report_free
- * after any return: on a refusal it has nothing to free, but it is safe. */
+ * or a negative wasm_status with the reason in err; offsets in messages
+ * are within the (decompressed) module, except zstd's, which are within
+ * the input. On a refusal the report keeps only the facts about the
+ * input (compressed, input_size, code hash, and uncompressed_size once
+ * known) and owns no memory. wasm_report_free is safe after any return
+ * and needed after WASM_OK and WASM_NO_VERSION. */
 int wasm_inspect(const uint8_t *blob, size_t len, struct wasm_report *out,
     char *err, size_t errlen);
 void wasm_report_free(struct wasm_report *r);
