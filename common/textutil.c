@@ -1,5 +1,6 @@
 #include "textutil.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
@@ -36,8 +37,8 @@ utf8_seq_len(const unsigned char *s, size_t avail)
 	return need;
 }
 
-size_t
-text_clean(char *s, size_t len)
+static size_t
+clean(char *s, size_t len, bool keep_newline)
 {
 	unsigned char *u = (unsigned char *)s;
 	size_t out = 0;
@@ -48,7 +49,8 @@ text_clean(char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (n == 1 && ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)) {
+		if (n == 1 && ((u[i] < 0x20 && u[i] != '\t' &&
+		    !(keep_newline && u[i] == '\n')) || u[i] == 0x7f)) {
 			i++;
 			continue;
 		}
@@ -58,4 +60,16 @@ text_clean(char *s, size_t len)
 	}
 	s[out] = '\0';
 	return out;
+}
+
+size_t
+text_clean(char *s, size_t len)
+{
+	return clean(s, len, false);
+}
+
+size_t
+text_clean_multiline(char *s, size_t len)
+{
+	return clean(s, len, true);
 }

@@ -8,5 +8,7 @@
  * dropped. Works in place; returns the new length and NUL-terminates
  * (s must have room for len + 1 bytes). */
 size_t text_clean(char *s, size_t len);
+/* The same, but keeps newlines. */
+size_t text_clean_multiline(char *s, size_t len);
 
 #endif

@@ -12,6 +12,8 @@
 
 #include "build_worker.h"
 #include "fsutil.h"
+#include "provenance.h"
+#include "wasm_inspect.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -138,6 +140,72 @@ artifact_hash_path(const char *path, char hash[67])
 	return 0;
 }
 
+static json_t *
+runtime_json(const struct wasm_report *r)
+{
+	json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I}", "compressed",
+	    r->compressed, "compressed_size", (json_int_t)r->input_size,
+	    "uncompressed_size", (json_int_t)r->uncompressed_size, "api_count",
+	    (json_int_t)r->api_count, "host_functions",
+	    (json_int_t)r->env_func_count);
+	if (o == NULL || !r->has_version)
+		return o;
+	json_object_set_new(o, "spec_name", json_string(r->spec_name));
+	json_object_set_new(o, "impl_name", json_string(r->impl_name));
+	json_object_set_new(o, "authoring_version",
+	    json_integer(r->authoring_version));
+	json_object_set_new(o, "spec_version", json_integer(r->spec_version));
+	json_object_set_new(o, "impl_version", json_integer(r->impl_version));
+	json_object_set_new(o, "transaction_version",
+	    r->has_transaction_version ?
+	    json_integer(r->transaction_version) : json_null());
+	return o;
+}
+
+/* What the build produced must be a runtime a node can load; anything
+ * else fails the job with the reason. The inspection reads untrusted
+ * bytes, which is why it happens here and never in the front. */
+static int
+inspect_runtime(struct build_job *job, const char *path, char *err,
+    size_t errlen)
+{
+	struct wasm_report report;
+	char why[256];
+	size_t len;
+	uint8_t *blob = (uint8_t *)fs_read_capped(path, WASM_MAX_INPUT,
+	    &len);
+	if (blob == NULL) {
+		snprintf(err, errlen, "the built runtime %s is unreadable or "
+		    "over 10 MiB: %s", path, strerror(errno));
+		return -1;
+	}
+	int status = wasm_inspect(blob, len, &report, why, sizeof(why));
+	free(blob);
+	if (status < 0) {
+		snprintf(err, errlen, "the build produced a file that is not a "
+		    "runtime: %s", why);
+		wasm_report_free(&report);
+		return -1;
+	}
+	if (status == WASM_NO_VERSION)
+		job_emit_log(job, "warning", why);
+	json_object_set_new(job->artifact_extra, "runtime",
+	    runtime_json(&report));
+	char msg[200];
+	if (report.has_version)
+		snprintf(msg, sizeof(msg), "runtime %s spec_version %u, "
+		    "transaction_version %u, %zu APIs, %zu bytes uncompressed",
+		    report.spec_name, report.spec_version,
+		    report.transaction_version, report.api_count,
+		    report.uncompressed_size);
+	else
+		snprintf(msg, sizeof(msg), "runtime without version section, "
+		    "%zu APIs", report.api_count);
+	job_emit_log(job, "info", msg);
+	wasm_report_free(&report);
+	return 0;
+}
+
 int
 artifact_store(struct build_job *job, char *err, size_t errlen)
 {
@@ -178,6 +246,12 @@ artifact_store(struct build_job *job, char *err, size_t errlen)
 		return -1;
 	}
 	format_rfc3339(time(NULL), a->built_at, sizeof(a->built_at));
+	json_decref(job->artifact_extra);
+	job->artifact_extra = json_pack("{s:o}", "provenance",
+	    provenance_collect(&bw.cfg->build, job->features));
+	if (job->kind == JOB_RUNTIME && inspect_runtime(job, dst, err,
+	    errlen) != 0)
+		return -1;
 	job->has_artifact = true;
 	char msg[1800];
 	snprintf(msg, sizeof(msg), "stored %s (%" PRIu64 " bytes, blake2b-256 "

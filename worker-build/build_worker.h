@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <event2/event.h>
+#include <jansson.h>
 
 #include "config.h"
 #include "progress.h"
@@ -43,6 +44,7 @@ struct build_job {
 	uint64_t next_event_id;
 	bool has_artifact;
 	struct artifact_info artifact;
+	json_t *artifact_extra;		/* runtime version, provenance */
 	/* verify_reproducible: a second clean build in its own target dir. */
 	bool verify;
 	int reproducible;			/* -1 not checked, 0 no, 1 yes */
@@ -72,6 +74,7 @@ void jobs_recover(void);
 struct build_job *job_create(enum job_kind kind, bool clean, bool verify,
     const char *features, const char *profile);
 void job_save(struct build_job *job, bool durable);
+void job_free(struct build_job *job);
 void job_emit(struct build_job *job, const char *name, const char *json);
 void job_emit_log(struct build_job *job, const char *level, const char *msg);
 void job_emit_progress(struct build_job *job, const char *msg);

@@ -616,7 +616,7 @@ end_job(enum job_status status, const char *error)
 	cp.pid = 0;
 	bw.running = NULL;
 	job_finish(job, status, error);
-	free(job);
+	job_free(job);
 	jobs_start_next();
 }
 

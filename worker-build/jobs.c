@@ -85,7 +85,18 @@ artifact_json(const struct build_job *job)
 	    a->built_at, "job_id", id, "kind", job_kind_name(job->kind));
 	if (o && job->kind == JOB_NODE)
 		json_object_set_new(o, "sha256", json_string(a->sha256));
+	if (o && job->artifact_extra)
+		json_object_update(o, job->artifact_extra);
 	return o;
+}
+
+void
+job_free(struct build_job *job)
+{
+	if (job == NULL)
+		return;
+	json_decref(job->artifact_extra);
+	free(job);
 }
 
 static json_t *
@@ -429,7 +440,7 @@ recover_one(uint64_t id)
 		job_finish(job, JOB_FAILED, "the build worker stopped during "
 		    "this build (it was killed or crashed); start the build "
 		    "again");
-		free(job);
+		job_free(job);
 		return;
 	}
 	job->status = JOB_QUEUED;
@@ -472,7 +483,7 @@ jobs_start_next(void)
 			bw.running = NULL;
 			job_finish(job, JOB_FAILED, job->error[0] ? job->error :
 			    "could not start cargo");
-			free(job);
+			job_free(job);
 		}
 	}
 }

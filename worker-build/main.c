@@ -144,7 +144,7 @@ handle_cancel(uint32_t request_id, uint64_t id)
 			continue;
 		TAILQ_REMOVE(&bw.queue, job, entry);
 		job_finish(job, JOB_CANCELLED, "cancelled before it started");
-		free(job);
+		job_free(job);
 		reply(request_id, 200, json_pack("{s:s, s:s}", "job_id",
 		    idtext, "status", "cancelled"));
 		return;

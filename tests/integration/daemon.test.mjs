@@ -169,8 +169,16 @@ test('a clean runtime build streams to complete; front kill and SSE reconnect lo
   const head = fs.readFileSync(file).subarray(0, 8).toString('hex');
   assertEq(head, '52bc537646db8e05', 'the runtime is zstd-compressed the Substrate way');
 
+  assertEq(last.data.runtime.spec_name, 'rococo', 'inspected spec_name');
+  assertEq(last.data.runtime.spec_version, 9141, 'inspected spec_version');
+  assertEq(last.data.runtime.transaction_version, 0, 'inspected transaction_version');
+  assert(last.data.runtime.uncompressed_size > last.data.size, 'uncompressed size reported');
+  assert(/^rustc \d+\.\d+/.test(last.data.provenance.rustc), 'provenance has rustc -vV');
+  const lockSha = execFileSync('sha256sum', [path.join(workspace, 'Cargo.lock')], { encoding: 'utf8' }).split(' ')[0];
+  assertEq(last.data.provenance.cargo_lock_sha256, lockSha, 'provenance has the Cargo.lock sha256');
   const arts = (await request(d.port, 'GET', '/api/build/artifacts')).json;
   assertEq(arts.runtime_wasm.hash, last.data.hash, 'artifacts lists the build');
+  assertEq(arts.runtime_wasm.runtime.spec_version, 9141, 'artifacts carry the runtime version');
   assertEq(arts.runtime_wasm.job_id, firstJob, 'artifact job id');
   assertEq(arts.runtime_wasm.path, last.data.wasm_path, 'artifact path');
   const j = await job(firstJob);
