@@ -8,6 +8,7 @@
  * values. config_validate runs alone too, on configs changed by command-line
  * flags, so every value rule lives there and nowhere else. */
 #include "config.h"
+#include "textutil.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -273,40 +274,11 @@ is_one_of(char c, const char *set)
 	return c != '\0' && strchr(set, c) != NULL;
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
- * Strings from JSON always pass; this is for values set from argv. */
+/* Strings from JSON always pass; this is for values set from argv. */
 static bool
 is_utf8(const char *text)
 {
-	const unsigned char *s = (const unsigned char *)text;
-
-	while (*s != '\0') {
-		unsigned cp, min;
-		size_t more;
-
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		if ((*s & 0xe0) == 0xc0) {
-			more = 1, cp = *s & 0x1fu, min = 0x80;
-		} else if ((*s & 0xf0) == 0xe0) {
-			more = 2, cp = *s & 0x0fu, min = 0x800;
-		} else if ((*s & 0xf8) == 0xf0) {
-			more = 3, cp = *s & 0x07u, min = 0x10000;
-		} else
-			return false;
-		for (size_t i = 1; i <= more; i++) {
-			/* A NUL here fails the test, so we never read past it. */
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i] & 0x3fu);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		s += more + 1;
-	}
-	return true;
+	return utf8_valid((const uint8_t *)text, strlen(text));
 }
 
 /* Control characters would let a value forge lines in logs and units. */

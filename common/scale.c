@@ -1,4 +1,5 @@
 #include "scale.h"
+#include "textutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -437,52 +438,10 @@ scale_read_bytes(struct scale_reader *r, const uint8_t **data, size_t *len,
 	return true;
 }
 
-/* Length of the UTF-8 sequence at s, or 0 when it is not a valid one. */
-static size_t
-utf8_seq_len(const uint8_t *s, size_t avail)
-{
-	size_t need;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (need > avail)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
-	    (need == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
 bool
 scale_utf8_valid(const uint8_t *s, size_t len)
 {
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq_len(s + i, len - i);
-
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
+	return utf8_valid(s, len);
 }
 
 bool

@@ -3,9 +3,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t avail)
+size_t
+utf8_seq_len(const uint8_t *s, size_t avail)
 {
 	size_t need;
 	uint32_t cp;
@@ -35,6 +34,18 @@ utf8_seq_len(const unsigned char *s, size_t avail)
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return need;
+}
+
+bool
+utf8_valid(const uint8_t *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq_len(s + i, len - i);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
 }
 
 static size_t

@@ -1,4 +1,5 @@
 #include "cargo_json.h"
+#include "textutil.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -14,41 +15,6 @@ static bool
 is_continuation(unsigned char c)
 {
 	return (c & 0xc0) == 0x80;
-}
-
-/* Length of the well-formed UTF-8 sequence starting at s, or 0 if there is
- * none (stray continuation, overlong form, surrogate, beyond U+10FFFF, or
- * cut short by avail). Follows the table of Unicode 15, section 3.9. */
-static size_t
-utf8_sequence_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		if (c == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (c == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		if (c == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;	/* beyond U+10FFFF */
-	} else
-		return 0;
-	if (avail < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < need; i++)
-		if (!is_continuation(s[i]))
-			return 0;
-	return need;
 }
 
 /* Skips a control string (OSC, DCS, APC, PM, SOS) up to its BEL or ESC \
@@ -128,7 +94,7 @@ sanitize(char *text, size_t len, bool keep_newline)
 			in++;
 			continue;
 		}
-		n = utf8_sequence_len(s + in, len - in);
+		n = utf8_seq_len(s + in, len - in);
 		if (n == 0) {
 			s[out++] = '?';
 			in++;
