@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/http.h>
@@ -293,6 +294,7 @@ start_http(void)
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(fr.http, routes_dispatch, NULL);
+	conn_guard_install(fr.http);
 	/* libevent accepts until EAGAIN: a blocking listener would hang. */
 	if (evutil_make_socket_nonblocking(ROLE_LISTEN_FD) != 0 ||
 	    evhttp_accept_socket(fr.http, ROLE_LISTEN_FD) != 0) {
@@ -349,6 +351,13 @@ front_main(void)
 {
 	log_init("front", getenv("RTFORGE_DEBUG") != NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Every client is a descriptor: take all the kernel allows us. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+	    nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	fr.build.name = "build";
 	fr.sign.name = "sign";
 	fr.started_at = time(NULL);

@@ -81,6 +81,10 @@ json_t *jobs_view_one(uint64_t job_id);
 bool jobs_view_exists(uint64_t job_id);
 json_t *jobs_view_artifacts(size_t limit);
 
+/* conn_guard.c */
+void conn_guard_install(struct evhttp *http);
+void conn_guard_request_arrived(struct evhttp_request *req);
+
 /* static_files.c */
 void static_serve(struct evhttp_request *req, const char *path);
 

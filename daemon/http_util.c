@@ -85,7 +85,7 @@ http_read_json_body(struct evhttp_request *req, size_t cap)
 	unsigned char *data = evbuffer_pullup(in, (ev_ssize_t)len);
 	json_error_t jerr;
 	json_t *o = json_loadb((const char *)data, len,
-	    JSON_REJECT_DUPLICATES, &jerr);
+	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (o == NULL) {
 		http_reply_error(req, 400, "malformed JSON body at line %d "
 		    "column %d: %s", jerr.line, jerr.column, jerr.text);

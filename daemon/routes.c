@@ -48,7 +48,7 @@ static bool
 feature_ok(const char *f)
 {
 	size_t n = strlen(f);
-	if (n == 0 || n > FEATURE_NAME_MAX)
+	if (n == 0 || n > FEATURE_NAME_MAX || f[0] == '-' || f[0] == '/')
 		return false;
 	return strspn(f, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789-_/") == n;
@@ -70,7 +70,8 @@ check_features(json_t *body, char *err, size_t len)
 		if (!json_is_string(f) || !feature_ok(json_string_value(f))) {
 			snprintf(err, len, "features[%zu] must be a cargo "
 			    "feature name: letters, digits, '-', '_' or '/', "
-			    "at most %d characters", i, FEATURE_NAME_MAX);
+			    "not starting with '-' or '/', at most %d "
+			    "characters", i, FEATURE_NAME_MAX);
 			return -1;
 		}
 	}
@@ -322,6 +323,7 @@ void
 routes_dispatch(struct evhttp_request *req, void *arg)
 {
 	(void)arg;
+	conn_guard_request_arrived(req);
 	char *path = http_route_path(req);
 	if (path == NULL) {
 		http_reply_error(req, 404, "not found; rtforge serves under %s",

@@ -142,9 +142,12 @@ build_argv(const struct build_job *job, const char **argv)
 	    b->node_package;
 	argv[n++] = "--message-format=json-render-diagnostics";
 	argv[n++] = "--color=never";
+	/* One argument, so no feature can ever be read as a flag. */
+	static char features_arg[JOB_FEATURES_MAX + 16];
 	if (job->features[0]) {
-		argv[n++] = "--features";
-		argv[n++] = job->features;
+		snprintf(features_arg, sizeof(features_arg), "--features=%s",
+		    job->features);
+		argv[n++] = features_arg;
 	}
 	argv[n] = NULL;
 	return n;

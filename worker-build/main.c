@@ -53,7 +53,7 @@ static bool
 feature_name_ok(const char *f)
 {
 	size_t len = strlen(f);
-	if (len == 0 || len > FEATURE_NAME_MAX)
+	if (len == 0 || len > FEATURE_NAME_MAX || f[0] == '-' || f[0] == '/')
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!(f[i] == '-' || f[i] == '_' || f[i] == '/' ||
