@@ -27,7 +27,7 @@ BINS_ASAN := bin-asan/rtforged bin-asan/rtforge-build bin-asan/rtforge-sign
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all asan deps check unit integration run lint clean reset-state bench
+.PHONY: all asan deps check unit integration run lint clean reset-state bench fuzz
 
 all: $(BINS)
 asan: $(BINS_ASAN)
@@ -106,4 +106,26 @@ reset-state:
 	rm -rf state
 
 clean:
-	rm -rf obj obj-asan bin bin-asan
+	rm -rf obj obj-asan bin bin-asan bin-fuzz
+
+# libFuzzer harnesses (clang), each run FUZZ_SECONDS from a seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := $(CSTD) -Wall -Wextra -Werror -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INCS)
+FUZZ_LIB := $(COMMON_SRC) daemon/sse_format.c daemon/request_check.c \
+	worker-build/cargo_json.c
+FUZZERS := $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+bin-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard */*.h)
+	@mkdir -p bin-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+		name=$$(basename $$f); dir=tests/work/fuzz/$$name; \
+		mkdir -p $$dir/corpus; cp tests/unit/data/* $$dir/corpus/ 2>/dev/null; \
+		cp packaging/rtforge.json.example $$dir/corpus/; \
+		echo "== $$name for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$$dir/ \
+			-print_final_stats=1 $$dir/corpus 2>&1 | tail -4 || exit 1; \
+	done

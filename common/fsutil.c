@@ -96,6 +96,8 @@ fs_write_replace(const char *path, const void *data, size_t len, mode_t mode)
 	return write_via_temp(path, data, len, mode, 0);
 }
 
+/* Reads to the end rather than trusting st_size: files in /proc and
+ * cgroupfs report 0 and still have content. */
 char *
 fs_read_capped(const char *path, size_t cap, size_t *len_out)
 {
@@ -103,31 +105,54 @@ fs_read_capped(const char *path, size_t cap, size_t *len_out)
 	if (fd < 0)
 		return NULL;
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > cap) {
 		int saved = errno;
+		if (fstat(fd, &st) == 0)
+			saved = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
 		close(fd);
 		errno = saved;
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > cap) {
-		int saved = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+	size_t size = st.st_size > 0 ? (size_t)st.st_size : 4096;
+	if (size > cap)
+		size = cap;
+	char *buf = malloc(size + 1);
+	if (buf == NULL) {
 		close(fd);
-		errno = saved;
 		return NULL;
 	}
-	char *buf = malloc((size_t)st.st_size + 1);
 	size_t got = 0;
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	for (;;) {
+		if (got == size) {
+			if (size >= cap)
+				break;
+			size_t bigger = size * 2 > cap ? cap : size * 2;
+			char *grown = realloc(buf, bigger + 1);
+			if (grown == NULL) {
+				free(buf);
+				close(fd);
+				return NULL;
+			}
+			buf = grown;
+			size = bigger;
+		}
+		ssize_t n = read(fd, buf + got, size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(fd);
-	if (buf == NULL)
+	/* Still more to read at the cap: the file is over it. */
+	char probe;
+	if (got == cap && read(fd, &probe, 1) == 1) {
+		free(buf);
+		close(fd);
+		errno = EFBIG;
 		return NULL;
+	}
+	close(fd);
 	buf[got] = '\0';
 	if (len_out)
 		*len_out = got;

@@ -9,6 +9,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "front.h"
+#include "request_check.h"
 
 static const char *
 status_reason(int status)
@@ -75,27 +76,15 @@ http_read_json_body(struct evhttp_request *req, size_t cap)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
-	if (len > cap) {
-		http_reply_error(req, 413, "request body of %zu bytes is over "
-		    "the %zu byte limit", len, cap);
-		return NULL;
-	}
-	if (len == 0)
-		return json_object();
-	unsigned char *data = evbuffer_pullup(in, (ev_ssize_t)len);
-	json_error_t jerr;
-	json_t *o = json_loadb((const char *)data, len,
-	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-	if (o == NULL) {
-		http_reply_error(req, 400, "malformed JSON body at line %d "
-		    "column %d: %s", jerr.line, jerr.column, jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(o)) {
-		json_decref(o);
-		http_reply_error(req, 400, "the body must be a JSON object");
-		return NULL;
-	}
+	char err[512];
+	int status;
+	/* Over the cap, don't even gather the bytes into one piece. */
+	const char *data = len > cap ? "" :
+	    (const char *)evbuffer_pullup(in, (ev_ssize_t)len);
+	json_t *o = request_parse_json(data, len, cap, &status, err,
+	    sizeof(err));
+	if (o == NULL)
+		http_reply_error(req, status, "%s", err);
 	return o;
 }
 

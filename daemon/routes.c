@@ -12,10 +12,9 @@
 #include "front.h"
 #include "ipc.h"
 #include "jobfile.h"
+#include "request_check.h"
 #include "sse_format.h"
 
-#define FEATURES_COUNT_MAX 32
-#define FEATURE_NAME_MAX 64
 #define JOBS_LIST_DEFAULT 50
 #define JOBS_LIST_MAX 500
 
@@ -31,107 +30,6 @@ is_method(struct evhttp_request *req, enum evhttp_cmd_type want,
 	http_reply_error(req, 405, "method %s is not allowed here; use %s",
 	    http_method_name(got), allow);
 	return false;
-}
-
-static int
-check_bool(json_t *body, const char *key, char *err, size_t len)
-{
-	json_t *v = json_object_get(body, key);
-	if (v && !json_is_boolean(v)) {
-		snprintf(err, len, "field \"%s\" must be true or false", key);
-		return -1;
-	}
-	return 0;
-}
-
-static bool
-feature_ok(const char *f)
-{
-	size_t n = strlen(f);
-	if (n == 0 || n > FEATURE_NAME_MAX || f[0] == '-' || f[0] == '/')
-		return false;
-	return strspn(f, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_/") == n;
-}
-
-static int
-check_features(json_t *body, char *err, size_t len)
-{
-	json_t *arr = json_object_get(body, "features"), *f;
-	size_t i;
-	if (arr == NULL)
-		return 0;
-	if (!json_is_array(arr) || json_array_size(arr) > FEATURES_COUNT_MAX) {
-		snprintf(err, len, "field \"features\" must be an array of at "
-		    "most %d feature names", FEATURES_COUNT_MAX);
-		return -1;
-	}
-	json_array_foreach(arr, i, f) {
-		if (!json_is_string(f) || !feature_ok(json_string_value(f))) {
-			snprintf(err, len, "features[%zu] must be a cargo "
-			    "feature name: letters, digits, '-', '_' or '/', "
-			    "not starting with '-' or '/', at most %d "
-			    "characters", i, FEATURE_NAME_MAX);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-check_known_fields(json_t *body, const char *const *known, char *err,
-    size_t len)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach(body, key, v) {
-		bool ok = false;
-		for (size_t i = 0; known[i]; i++)
-			ok = ok || strcmp(key, known[i]) == 0;
-		if (!ok) {
-			char list[256] = "";
-			for (size_t i = 0; known[i]; i++) {
-				size_t used = strlen(list);
-				snprintf(list + used, sizeof(list) - used,
-				    "%s%s", i ? ", " : "", known[i]);
-			}
-			snprintf(err, len, "unknown field \"%.64s\"; this "
-			    "endpoint takes: %s", key, list);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Validates a build request body; 0, or an HTTP status with err set. */
-static int
-check_build_body(json_t *body, bool node, char *err, size_t len)
-{
-	static const char *const runtime_fields[] = { "use_docker", "clean",
-		"features", "verify_reproducible", NULL };
-	static const char *const node_fields[] = { "use_docker", "clean",
-		"target", NULL };
-	if (check_known_fields(body, node ? node_fields : runtime_fields, err,
-	    len) != 0 || check_bool(body, "use_docker", err, len) != 0 ||
-	    check_bool(body, "clean", err, len) != 0 ||
-	    check_bool(body, "verify_reproducible", err, len) != 0 ||
-	    check_features(body, err, len) != 0)
-		return 400;
-	json_t *target = json_object_get(body, "target");
-	if (target && (!json_is_string(target) ||
-	    (strcmp(json_string_value(target), "release") != 0 &&
-	    strcmp(json_string_value(target), "debug") != 0))) {
-		snprintf(err, len, "field \"target\" must be \"release\" or "
-		    "\"debug\"");
-		return 400;
-	}
-	if (json_is_true(json_object_get(body, "use_docker"))) {
-		snprintf(err, len, "container builds are not available on "
-		    "this host yet; send \"use_docker\": false to build "
-		    "natively");
-		return 422;
-	}
-	return 0;
 }
 
 static void
@@ -163,7 +61,7 @@ route_build_start(struct evhttp_request *req, bool node)
 	json_t *body = http_read_json_body(req, FRONT_BODY_MAX);
 	if (body == NULL)
 		return;
-	int status = check_build_body(body, node, err, sizeof(err));
+	int status = request_check_build(body, node, err, sizeof(err));
 	if (status != 0) {
 		json_decref(body);
 		http_reply_error(req, status, "%s", err);

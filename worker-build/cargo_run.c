@@ -47,6 +47,7 @@ struct cargo_proc {
 	uint64_t log_bytes;		/* kept so far, against build.log_cap_mb */
 	uint64_t dropped_lines, dropped_bytes;
 	bool saw_alloc_failure;		/* RLIMIT_DATA stopped an allocation */
+	bool saw_eagain;		/* RLIMIT_NPROC stopped a fork */
 };
 
 static struct cargo_proc cp;
@@ -57,6 +58,18 @@ step_target_dir(void)
 {
 	return cp.step == STEP_VERIFY_BUILD ? build_verify_target_dir() :
 	    build_target_dir();
+}
+
+/* The build's own temporary directory, inside the target dir that the
+ * jail lets it write: never the host's shared /tmp. */
+static const char *
+build_tmp_dir(void)
+{
+	static char dir[CONFIG_PATH_MAX + 32];
+	fs_join(dir, sizeof(dir), step_target_dir(), ".tmp");
+	if (fs_mkdirs(dir, 0700) != 0)
+		log_warn("cannot create %s", dir);
+	return dir;
 }
 
 static void
@@ -184,8 +197,7 @@ build_envp(const struct build_job *job)
 	r |= add_env(envp, &n, "CARGO_TERM_PROGRESS_WHEN", "never");
 	r |= add_env(envp, &n, "CARGO_NET_OFFLINE", "true");
 	r |= add_env(envp, &n, "LANG", "C.UTF-8");
-	r |= add_env(envp, &n, "TMPDIR", bw.cfg->build.jail ? "/tmp" :
-	    step_target_dir());
+	r |= add_env(envp, &n, "TMPDIR", build_tmp_dir());
 	if (job->kind == JOB_RUNTIME)
 		r |= add_env(envp, &n, "SKIP_WASM_BUILD", "0");
 	for (size_t i = 0; i < b->env_count; i++)
@@ -276,7 +288,7 @@ spawn_step(struct build_job *job)
 			.target_dir = step_target_dir(),
 			.cargo_home = build_cargo_home(), .argv = argv,
 			.envp = envp, .out_fd = out[1], .err_fd = err[1],
-			.job_id = job->id };
+			.state_dir = bw.cfg->state_dir, .job_id = job->id };
 		pid = jail_spawn(&spec, &report, &cp.cgroup);
 		for (size_t i = 0; i < report.count; i++)
 			job_emit_log(job, "info", report.lines[i]);
@@ -461,6 +473,9 @@ handle_stderr_line(struct build_job *job, char *line, size_t len)
 	enum cargo_level level = cargo_text_level(line, len);
 	if (strstr(line, "memory allocation of") != NULL)
 		cp.saw_alloc_failure = true;
+	if (strstr(line, "Resource temporarily unavailable") != NULL ||
+	    strstr(line, "os error 11") != NULL)
+		cp.saw_eagain = true;
 	if (level == CARGO_LEVEL_ERROR)
 		note_first_error(job, line);
 	char crate[CARGO_NAME_MAX];
@@ -677,12 +692,18 @@ finish_build(void)
 	struct build_job *job = cp.job;
 	char why[JOB_ERROR_MAX + 128], exitdesc[64], limit[160];
 	describe_exit(exitdesc, sizeof(exitdesc));
+	bool had_cgroup = cp.cgroup.active;
 	jail_cgroup_finish(&cp.cgroup, bw.cfg->build.memory_limit_mb,
 	    bw.cfg->build.pids_max, limit, sizeof(limit));
 	if (limit[0] == '\0' && cp.saw_alloc_failure && bw.cfg->build.jail)
 		snprintf(limit, sizeof(limit), "memory limit %u MiB reached "
 		    "(build.memory_limit_mb, enforced per process)",
 		    bw.cfg->build.memory_limit_mb);
+	else if (limit[0] == '\0' && cp.saw_eagain && bw.cfg->build.jail &&
+	    !had_cgroup)
+		snprintf(limit, sizeof(limit), "process limit of %u reached "
+		    "(build.pids_max, enforced per user)",
+		    bw.cfg->build.pids_max);
 	bool ok = WIFEXITED(cp.wait_status) &&
 	    WEXITSTATUS(cp.wait_status) == 0;
 	if (!ok && cp.step == STEP_CLEAN) {

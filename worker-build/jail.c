@@ -72,9 +72,6 @@ private_mounts(void)
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 	    NULL) != 0)
 		child_fail("jail: cannot mount a private /proc");
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-	    "mode=1777,size=4g") != 0)
-		child_fail("jail: cannot mount a private /tmp");
 }
 
 static void
@@ -114,14 +111,22 @@ apply_rlimits(const struct child_args *a)
 		    nofile.rlim_max : NOFILE_MIN;
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
-	/* Without a cgroup, RLIMIT_DATA is the memory cap left: per process,
-	 * so weaker, but it stops a runaway allocation. */
-	if (!a->cgroup_active) {
-		set_limit(RLIMIT_DATA, (rlim_t)b->memory_limit_mb << 20,
-		    "jail: RLIMIT_DATA");
-		/* Per uid, not per build: the best process cap left. */
-		set_limit(RLIMIT_NPROC, b->pids_max, "jail: RLIMIT_NPROC");
-	}
+}
+
+/* Without a cgroup, RLIMIT_DATA is the memory cap left: per process, so
+ * weaker, but it stops a runaway allocation. It is set last, just before
+ * exec, so that it measures the build and not this process (a sanitizer
+ * build of the worker maps terabytes of shadow memory). */
+static void
+apply_fallback_limits(const struct child_args *a)
+{
+	const struct config_build *b = a->spec->build;
+	if (a->cgroup_active)
+		return;
+	set_limit(RLIMIT_DATA, (rlim_t)b->memory_limit_mb << 20,
+	    "jail: RLIMIT_DATA");
+	/* Per uid, not per build: the best process cap left. */
+	set_limit(RLIMIT_NPROC, b->pids_max, "jail: RLIMIT_NPROC");
 }
 
 static void
@@ -173,6 +178,7 @@ child_main(void *arg)
 	if (jail_seccomp(msg, sizeof(msg)) != 0)
 		child_fail(msg);
 	child_say(msg);
+	apply_fallback_limits(a);
 	execve(spec->argv[0], (char *const *)spec->argv, spec->envp);
 	child_fail("cannot execute cargo");
 }
@@ -212,14 +218,16 @@ static pid_t
 clone_child(struct child_args *a, char *stack, struct jail_report *report)
 {
 	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET;
+	/* The child gets a copy of *a as it is at clone time: say what it
+	 * runs in before, not after. */
+	a->namespaces = true;
 	pid_t pid = clone(child_main, stack + CHILD_STACK_SIZE, flags | SIGCHLD,
 	    a);
 	if (pid >= 0) {
-		a->namespaces = true;
 		if (write_id_maps(pid) == 0) {
 			jail_report_add(report, "jail: user, mount, pid and "
-			    "network namespaces: loopback only, private /proc "
-			    "and /tmp, the build is pid 1 of its own tree");
+			    "network namespaces: loopback only, a private "
+			    "/proc, the build is pid 1 of its own tree");
 			return pid;
 		}
 		kill(pid, SIGKILL);
@@ -247,8 +255,8 @@ jail_spawn(const struct jail_spec *spec, struct jail_report *report,
 		return -1;
 	}
 	a.sync_fd = sync[0];
-	a.cgroup_active = jail_cgroup_create(cg, spec->build, spec->job_id,
-	    report) == 0;
+	a.cgroup_active = jail_cgroup_create(cg, spec->build, spec->state_dir,
+	    spec->job_id, report) == 0;
 	if (!a.cgroup_active)
 		jail_report_add(report, "jail: memory capped per process by "
 		    "RLIMIT_DATA at %u MiB; processes capped per user by "

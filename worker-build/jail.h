@@ -31,6 +31,7 @@ struct jail_spec {
 	const char **argv;
 	char **envp;
 	int out_fd, err_fd;
+	const char *state_dir;
 	unsigned long long job_id;
 };
 
@@ -53,8 +54,8 @@ void jail_cgroup_finish(struct jail_cgroup_state *cg, unsigned memory_mb,
 
 /* jail_cgroup.c */
 int jail_cgroup_create(struct jail_cgroup_state *cg,
-    const struct config_build *b, unsigned long long job_id,
-    struct jail_report *report);
+    const struct config_build *b, const char *state_dir,
+    unsigned long long job_id, struct jail_report *report);
 int jail_cgroup_attach(const struct jail_cgroup_state *cg, pid_t pid);
 
 /* jail_landlock.c: 0 applied, 1 not available, -1 failed */

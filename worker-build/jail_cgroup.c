@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cgroup_delegate.h"
 #include "fsutil.h"
 #include "jail.h"
@@ -50,7 +52,7 @@ read_number(const char *dir, const char *file, const char *key)
 }
 
 static int
-make_group(char *out, size_t len, const char *controller,
+make_group(char *out, size_t len, const char *controller, const char *tag,
     unsigned long long job_id)
 {
 	char parent[256];
@@ -58,7 +60,7 @@ make_group(char *out, size_t len, const char *controller,
 	    CGROUP_PARENT);
 	if (access(parent, W_OK) != 0)
 		return -1;
-	snprintf(out, len, "%s/job-%llu", parent, job_id);
+	snprintf(out, len, "%s/job-%s-%llu", parent, tag, job_id);
 	if (mkdir(out, 0750) != 0 && errno != EEXIST)
 		return -1;
 	return 0;
@@ -91,15 +93,29 @@ limit_cpu(const char *dir, unsigned percent)
 	return write_text(dir, "cpu.cfs_quota_us", v);
 }
 
+/* Job ids start at 1 in every state dir: two daemons on one host (a test
+ * beside a dev instance) must not share a group. */
+static void
+state_tag(const char *state_dir, char tag[17])
+{
+	unsigned char h[8];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)state_dir,
+	    strlen(state_dir), NULL, 0);
+	sodium_bin2hex(tag, 17, h, sizeof(h));
+}
+
 int
 jail_cgroup_create(struct jail_cgroup_state *cg, const struct config_build *b,
-    unsigned long long job_id, struct jail_report *report)
+    const char *state_dir, unsigned long long job_id,
+    struct jail_report *report)
 {
-	char v[32];
+	char v[32], tag[17];
 	memset(cg, 0, sizeof(*cg));
-	if (make_group(cg->memory, sizeof(cg->memory), "memory", job_id) != 0 ||
-	    make_group(cg->pids, sizeof(cg->pids), "pids", job_id) != 0 ||
-	    make_group(cg->cpu, sizeof(cg->cpu), "cpu", job_id) != 0) {
+	state_tag(state_dir, tag);
+	if (make_group(cg->memory, sizeof(cg->memory), "memory", tag,
+	    job_id) != 0 ||
+	    make_group(cg->pids, sizeof(cg->pids), "pids", tag, job_id) != 0 ||
+	    make_group(cg->cpu, sizeof(cg->cpu), "cpu", tag, job_id) != 0) {
 		jail_report_add(report, "jail: no delegated cgroup (%s); memory "
 		    "is capped by RLIMIT_DATA instead, a weaker per-process "
 		    "limit, and there is no per-build process or cpu cap beyond "

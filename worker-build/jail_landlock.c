@@ -132,7 +132,8 @@ jail_landlock(const struct jail_spec *spec, char *msg, size_t len)
 	r |= allow(rs, "/dev/null", dev_rw, handled);
 	r |= allow(rs, spec->target_dir, handled, handled);
 	r |= allow(rs, spec->cargo_home, handled, handled);
-	r |= allow(rs, "/tmp", handled, handled);
+	/* No rule for /tmp: the build's TMPDIR is inside its target dir, and
+	 * the host's /tmp (where other users' files live) stays out of reach. */
 	if (r != 0 || syscall(SYS_landlock_restrict_self, rs, 0) != 0) {
 		snprintf(msg, len, "jail: Landlock rules: %s", strerror(errno));
 		close(rs);
@@ -140,7 +141,7 @@ jail_landlock(const struct jail_spec *spec, char *msg, size_t len)
 	}
 	close(rs);
 	snprintf(msg, len, "jail: Landlock ABI %d: read-only source, writes "
-	    "only to the target dir, cargo home and a private /tmp%s", abi,
+	    "only to the target dir (TMPDIR is inside it) and cargo home%s", abi,
 	    abi >= 4 ? "; no TCP bind or connect" : "");
 	return 0;
 }

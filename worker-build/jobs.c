@@ -281,8 +281,10 @@ job_finish(struct build_job *job, enum job_status status, const char *error)
 		snprintf(job->error, sizeof(job->error), "%s", error);
 	if (status == JOB_SUCCESS && progress_finish(&job->progress, true))
 		job_emit_progress(job, "build complete");
-	emit_terminal(job);
+	/* The record first: a client that reads the terminal event and then
+	 * asks for the job must see it finished. */
 	job_save(job, true);
+	emit_terminal(job);
 	char when[32];
 	format_rfc3339(job->finished_at, when, sizeof(when));
 	role_report_status("idle; last build %s (job %" PRIu64 ", %s) %s",
