@@ -27,7 +27,7 @@ BINS_ASAN := bin-asan/rtforged bin-asan/rtforge-build bin-asan/rtforge-sign
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all asan deps check unit integration run lint clean reset-state bench fuzz
+.PHONY: all asan deps check unit integration run lint clean reset-state bench fuzz deb
 
 all: $(BINS)
 asan: $(BINS_ASAN)
@@ -100,6 +100,10 @@ run: deps all
 # Benchmarks print ratios against a baseline measured in the same run.
 bench: deps all
 	@node bench/jail-overhead.mjs $(ROUNDS)
+
+# A Debian package from the release build (packaging/build-deb.sh).
+deb: all
+	@packaging/build-deb.sh
 
 # The --dev state (jobs, logs, artifacts, cargo target dir) lives in state/.
 reset-state:

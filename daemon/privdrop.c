@@ -46,12 +46,19 @@ privdrop_to(const struct role_user *u)
 	return 0;
 }
 
+/* Touches the directory only when it differs from what we want, so that
+ * a host that prepared it already (systemd-tmpfiles) needs no chmod that
+ * sets the setgid bit (RestrictSUIDSGID= would refuse it). */
 int
 privdrop_prepare_dir(const char *dir, unsigned owner, unsigned group)
 {
-	if (fs_mkdirs(dir, 0755) != 0)
+	struct stat st;
+	if (fs_mkdirs(dir, 0755) != 0 || stat(dir, &st) != 0)
 		return -1;
-	if (chown(dir, owner, group) != 0 || chmod(dir, 02750) != 0)
+	if ((st.st_uid != owner || st.st_gid != group) &&
+	    chown(dir, owner, group) != 0)
+		return -1;
+	if ((st.st_mode & 07777) != 02750 && chmod(dir, 02750) != 0)
 		return -1;
 	return 0;
 }

@@ -229,6 +229,10 @@ child_become_role(enum role_id id, int chan_fd)
 	for (int fd = keep + 1; fd < 1024; fd++)
 		close(fd);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* systemd talks to the supervisor only. */
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
 	if (sv.as_root && privdrop_to(&r->user) != 0) {
 		fprintf(stderr, "%s: cannot drop to user %s\n", r->name,
 		    r->user.name);
