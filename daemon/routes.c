@@ -217,11 +217,30 @@ route_api(struct evhttp_request *req, const char *path)
 		http_reply_error(req, 404, "no such endpoint: %.200s", path);
 }
 
+/* "/rtforge" without its slash would load the page with relative URLs
+ * pointing one level up: send the browser to "/rtforge/". */
+static bool
+redirect_to_base(struct evhttp_request *req)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
+	size_t base_len = strlen(fr.cfg.base_path);
+	if (raw == NULL || base_len <= 1 || strlen(raw) != base_len - 1 ||
+	    strncmp(raw, fr.cfg.base_path, base_len - 1) != 0)
+		return false;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
+	    fr.cfg.base_path);
+	evhttp_send_reply(req, 301, "Moved Permanently", NULL);
+	return true;
+}
+
 void
 routes_dispatch(struct evhttp_request *req, void *arg)
 {
 	(void)arg;
 	conn_guard_request_arrived(req);
+	if (redirect_to_base(req))
+		return;
 	char *path = http_route_path(req);
 	if (path == NULL) {
 		http_reply_error(req, 404, "not found; rtforge serves under %s",

@@ -1,0 +1,651 @@
+// rtforge wallet page: the build half (compile, watch, artifacts, jobs).
+// Plain browser JavaScript, no build step, nothing fetched from outside.
+// Every URL is relative to the page's own directory, so the page works at
+// any base path (/, /rtforge/, ...); SSE URLs are used as the API gives them.
+'use strict';
+
+(() => {
+  // The page is served at the base path itself (".../rtforge/" or
+  // ".../rtforge/index.html"): the base is the path up to its last slash.
+  const base = location.pathname.replace(/[^/]*$/, '');
+  const $ = (id) => document.getElementById(id);
+
+  const el = {
+    btnRuntime: $('btn-runtime'), btnNode: $('btn-node'), btnUpgrade: $('btn-upgrade'),
+    btnCancel: $('btn-cancel'), cancelWhy: $('cancel-why'), btnFollow: $('btn-follow'),
+    clean: $('opt-clean'), features: $('opt-features'), target: $('opt-target'),
+    busy: $('busy-reason'), apiError: $('api-error'), apiErrorText: $('api-error-text'),
+    apiErrorDismiss: $('api-error-dismiss'),
+    progress: $('progress'), fill: $('progress-fill'), pct: $('progress-pct'),
+    crate: $('progress-crate'), jobLabel: $('job-label'), jobState: $('job-state'),
+    conn: $('conn-state'), console: $('console'), count: $('console-count'),
+    artifacts: $('artifacts-body'), jobs: $('jobs'), health: $('daemon-health'),
+  };
+
+  // ---------------------------------------------------------------- API
+  class ApiError extends Error {
+    constructor(message, status) { super(message); this.status = status; }
+  }
+
+  // Calls the API; an error answer throws with the API's own words.
+  async function api(method, p, body) {
+    let res;
+    try {
+      res = await fetch(base + p, {
+        method,
+        cache: 'no-store',
+        headers: body !== undefined ? { 'Content-Type': 'application/json' } : {},
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    } catch (e) {
+      throw new ApiError(`cannot reach rtforge at ${base}: ${e.message}`, 0);
+    }
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    if (!res.ok) {
+      if (json && typeof json.error === 'string') throw new ApiError(json.error, res.status);
+      throw new ApiError(`HTTP ${res.status} ${res.statusText}${text ? ': ' + text.slice(0, 300) : ''}`, res.status);
+    }
+    return { status: res.status, json };
+  }
+
+  function showError(message) {
+    el.apiErrorText.textContent = message;
+    el.apiError.hidden = false;
+  }
+  function clearError() {
+    el.apiError.hidden = true;
+    el.apiErrorText.textContent = '';
+  }
+  el.apiErrorDismiss.addEventListener('click', clearError);
+
+  // ------------------------------------------------------------ helpers
+  function fmtTime(iso) {
+    return iso ? String(iso).replace('T', ' ').replace(/Z$/, ' UTC') : '—';
+  }
+  function fmtSize(n) {
+    if (typeof n !== 'number') return '—';
+    if (n < 1024) return `${n} B`;
+    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+    if (n < 1024 * 1024 * 1024) return `${(n / 1048576).toFixed(1)} MiB`;
+    return `${(n / 1073741824).toFixed(2)} GiB`;
+  }
+  function node(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function kindName(kind) {
+    return kind === 'runtime' ? 'WASM runtime' : kind === 'node' ? 'node binary' : String(kind || 'build');
+  }
+  // Buttons stay focusable when they cannot act (aria-disabled), so that a
+  // keyboard user keeps their place and hears why.
+  function setEnabled(btn, enabled, reason) {
+    btn.setAttribute('aria-disabled', enabled ? 'false' : 'true');
+    if (enabled) btn.removeAttribute('title'); else btn.title = reason;
+  }
+  const isEnabled = (btn) => btn.getAttribute('aria-disabled') !== 'true';
+
+  // ------------------------------------------------------------ state
+  const st = {
+    jobs: [],           // the last GET api/build/jobs
+    jobsLoaded: false,
+    attached: null,     // the job the console and progress bar follow
+    starting: false,    // a POST is in flight
+    successIds: '',     // to refresh artifacts when a new build succeeds
+  };
+
+  // ------------------------------------------------------------ console
+  const MAX_LINES = 50000;
+  let pending = [];
+  let flushQueued = false;
+  let stick = true;     // auto-scroll while the operator is at the bottom
+  let lineCount = 0;
+
+  function queueLine(level, text, id) {
+    pending.push([level, text, id]);
+    if (flushQueued) return;
+    flushQueued = true;
+    // One DOM update per frame, however fast the build logs; the timer
+    // covers a hidden tab, where frames do not run.
+    const run = () => { if (flushQueued) { flushQueued = false; flush(); } };
+    requestAnimationFrame(run);
+    setTimeout(run, 250);
+  }
+
+  function flush() {
+    if (pending.length === 0) return;
+    const frag = document.createDocumentFragment();
+    for (const [level, text, id] of pending) {
+      const div = node('div', `ln ${level}`, text);
+      if (id !== undefined) div.dataset.id = String(id);
+      frag.appendChild(div);
+    }
+    lineCount += pending.length;
+    pending = [];
+    el.console.appendChild(frag);
+    while (el.console.childElementCount > MAX_LINES) el.console.firstElementChild.remove();
+    el.count.textContent = `${lineCount} line${lineCount === 1 ? '' : 's'}`;
+    if (stick) el.console.scrollTop = el.console.scrollHeight;
+  }
+
+  function clearConsole() {
+    pending = [];
+    flushQueued = false;
+    el.console.textContent = '';
+    lineCount = 0;
+    el.count.textContent = '0 lines';
+    setStick(true);
+  }
+
+  function setStick(v) {
+    stick = v;
+    el.btnFollow.hidden = v;
+  }
+  el.console.addEventListener('scroll', () => {
+    const c = el.console;
+    const atBottom = c.scrollHeight - c.scrollTop - c.clientHeight < 24;
+    if (atBottom !== stick) setStick(atBottom);
+  });
+  el.btnFollow.addEventListener('click', () => {
+    setStick(true);
+    el.console.scrollTop = el.console.scrollHeight;
+  });
+
+  // ------------------------------------------------------------ progress
+  function setProgress(p) {
+    const v = Math.max(0, Math.min(100, Math.floor(Number(p) || 0)));
+    el.fill.style.width = `${v}%`;
+    el.progress.setAttribute('aria-valuenow', String(v));
+    el.progress.setAttribute('aria-valuetext', `${v} percent`);
+    el.pct.textContent = `${v}%`;
+  }
+
+  function setJobState(cls, text, detail) {
+    el.jobState.className = `job-state ${cls}`;
+    el.jobState.textContent = text;
+    if (detail) el.jobState.appendChild(node('span', 'detail', detail));
+  }
+
+  function setConn(text, reconnecting) {
+    el.conn.textContent = text;
+    el.conn.classList.toggle('reconnecting', !!reconnecting);
+  }
+
+  // ------------------------------------------------------------ streams
+  function detach() {
+    const a = st.attached;
+    if (!a) return;
+    a.gone = true;
+    if (a.es) a.es.close();
+    clearTimeout(a.retryTimer);
+    st.attached = null;
+  }
+
+  // Follows one job: its stream from the start (a replay for a finished
+  // job), into a fresh console and progress bar.
+  function attach(id, sse, { kind, position, pinned } = {}) {
+    detach();
+    const a = {
+      id: String(id), sse, kind, position: position || 0, pinned: !!pinned,
+      es: null, lastId: 0, maxPct: 0, ended: false, dropped: false, retries: 0,
+      started: false, gone: false,
+    };
+    st.attached = a;
+    clearConsole();
+    el.progress.classList.remove('done', 'failed');
+    setProgress(0);
+    el.crate.textContent = '—';
+    el.jobLabel.textContent = `job ${a.id}${kind ? ' · ' + kindName(kind) : ''}`;
+    showQueueState(a);
+    openStream(a);
+    renderJobs(true);
+    updateButtons();
+    return a;
+  }
+
+  function showQueueState(a) {
+    if (a.started || a.ended) return;
+    const j = st.jobs.find((x) => x.job_id === a.id);
+    if (j && j.status === 'running') {
+      a.started = true;
+      setJobState('running', `Building the ${kindName(a.kind || j.kind)} (job ${a.id}).`);
+      return;
+    }
+    // The place in the queue: the 202 answer's position at first, then
+    // recounted from the jobs list (jobs ahead that are queued or running).
+    let place = a.position;
+    if (j && j.status === 'queued') {
+      place = st.jobs.filter((x) => (x.status === 'queued' || x.status === 'running') &&
+        Number(x.job_id) < Number(a.id)).length + 1;
+    }
+    if (place > 1) {
+      setJobState('queued', `Queued: place ${place} in the queue (job ${a.id}). It starts when the builds ahead of it end.`);
+    } else if (j && !['queued', 'running'].includes(j.status)) {
+      setJobState('idle', `Replaying job ${a.id} (${j.status}).`);
+    } else {
+      setJobState('queued', `Queued: place 1 in the queue, starting (job ${a.id}).`);
+    }
+  }
+
+  function withLastId(url, n) {
+    return `${url}${url.includes('?') ? '&' : '?'}last_event_id=${n}`;
+  }
+
+  function openStream(a) {
+    if (a.gone || a.ended) return;
+    const es = new EventSource(a.lastId > 0 ? withLastId(a.sse, a.lastId) : a.sse);
+    a.es = es;
+    es.addEventListener('open', () => {
+      if (a.gone) return;
+      if (a.dropped) {
+        queueLine('note', `— connection restored; resumed after event ${a.lastId} —`);
+        a.dropped = false;
+      }
+      a.retries = 0;
+      setConn('live');
+    });
+    es.addEventListener('progress', (e) => take(a, e, onProgress));
+    es.addEventListener('log', (e) => take(a, e, onLog));
+    es.addEventListener('complete', (e) => take(a, e, onComplete));
+    es.addEventListener('error', (e) => {
+      if (a.gone || a.ended) return;
+      // The API's own "error" event carries data; EventSource's transport
+      // error has none.
+      if (typeof e.data === 'string' && e.data !== '') {
+        take(a, e, onFailed);
+        return;
+      }
+      a.dropped = true;
+      if (es.readyState === EventSource.CLOSED) {
+        // The browser gave up (an HTTP error answer): retry ourselves,
+        // resuming after the last event rendered.
+        const delay = Math.min(10000, 1000 * 2 ** a.retries++);
+        setConn('connection lost; reconnecting…', true);
+        a.retryTimer = setTimeout(() => reopen(a), delay);
+      } else {
+        setConn('reconnecting…', true);
+      }
+    });
+  }
+
+  async function reopen(a) {
+    if (a.gone || a.ended) return;
+    try {
+      await api('GET', `api/build/jobs/${encodeURIComponent(a.id)}`);
+    } catch (e) {
+      if (e.status === 404) {
+        a.ended = true;
+        setConn('');
+        setJobState('failed', `Cannot follow job ${a.id}.`, e.message);
+        updateButtons();
+        return;
+      }
+      // Not reachable yet: try again later.
+      const delay = Math.min(10000, 1000 * 2 ** a.retries++);
+      a.retryTimer = setTimeout(() => reopen(a), delay);
+      return;
+    }
+    openStream(a);
+  }
+
+  // Each event once: ids are contiguous from 1, and anything at or below
+  // the last id rendered was already shown (a resumed stream never repeats
+  // it, but a replay after our own reopen could).
+  function take(a, e, fn) {
+    if (a.gone || a.ended) return;
+    const id = Number(e.lastEventId);
+    if (!Number.isSafeInteger(id) || id <= a.lastId) return;
+    if (id !== a.lastId + 1) queueLine('note', `— events ${a.lastId + 1}–${id - 1} were not received —`);
+    a.lastId = id;
+    let data;
+    try { data = JSON.parse(e.data); } catch { return; }
+    fn(a, data, id);
+  }
+
+  function markStarted(a) {
+    if (a.started) return;
+    a.started = true;
+    const j = st.jobs.find((x) => x.job_id === a.id);
+    if (j && !['queued', 'running'].includes(j.status)) {
+      setJobState('idle', `Replaying job ${a.id} (${j.status})…`);
+    } else {
+      setJobState('running', `Building the ${kindName(a.kind)} (job ${a.id}).`);
+    }
+    updateButtons();
+  }
+
+  function onProgress(a, d) {
+    markStarted(a);
+    a.maxPct = Math.max(a.maxPct, Number(d.percent) || 0);   // never backwards
+    setProgress(a.maxPct);
+    if (typeof d.message === 'string' && d.message) el.crate.textContent = d.message;
+  }
+
+  function onLog(a, d, id) {
+    markStarted(a);
+    const level = d.level === 'warning' || d.level === 'error' ? d.level : 'info';
+    queueLine(level, String(d.message ?? ''), id);
+  }
+
+  function finish(a) {
+    a.ended = true;
+    if (a.es) a.es.close();
+    clearTimeout(a.retryTimer);
+    flushQueued = false;
+    flush();
+    setConn('');
+    updateButtons();
+    refreshJobs();
+  }
+
+  function onComplete(a, d) {
+    a.maxPct = 100;
+    setProgress(100);
+    el.progress.classList.add('done');
+    el.crate.textContent = 'done';
+    const detail = [d.hash ? `code hash ${d.hash}` : '', d.size !== undefined ? fmtSize(d.size) : '',
+      d.reproducible !== undefined ? (d.reproducible ? 'reproducible' : `NOT reproducible (second build ${d.verify_hash})`) : '']
+      .filter(Boolean).join(' · ');
+    setJobState('success', `Build succeeded: ${kindName(d.kind || a.kind)} (job ${a.id}).`, detail);
+    finish(a);
+    refreshArtifacts();
+  }
+
+  function onFailed(a, d) {
+    el.progress.classList.add('failed');
+    const msg = typeof d.error === 'string' ? d.error : 'the build failed';
+    if (d.job_status === 'cancelled') {
+      setJobState('cancelled', `Cancelled (job ${a.id}).`, msg);
+    } else {
+      setJobState('failed', `Build failed (job ${a.id}).`, msg);
+    }
+    finish(a);
+  }
+
+  // ------------------------------------------------------------ actions
+  function busyReason() {
+    if (st.starting) return 'Starting a build…';
+    const running = st.jobs.find((j) => j.status === 'running');
+    if (running) return `A build is running (job ${running.job_id}, ${kindName(running.kind)}).`;
+    const queued = st.jobs.filter((j) => j.status === 'queued');
+    if (queued.length) return `A build is queued (job ${queued.map((j) => j.job_id).join(', ')}).`;
+    const a = st.attached;
+    if (a && !a.ended && (!st.jobsLoaded || !st.jobs.some((j) => j.job_id === a.id))) {
+      return `A build is running (job ${a.id}).`;
+    }
+    return '';
+  }
+
+  function updateButtons() {
+    const why = busyReason();
+    setEnabled(el.btnRuntime, !why, why);
+    setEnabled(el.btnNode, !why, why);
+    el.busy.textContent = why ? `${why} The compile buttons come back when it ends.` : 'Ready to compile.';
+    const a = st.attached;
+    const j = a && st.jobs.find((x) => x.job_id === a.id);
+    const cancellable = a && !a.ended && (!j || j.status === 'queued' || j.status === 'running');
+    setEnabled(el.btnCancel, !!cancellable, 'no build is running');
+    el.btnCancel.textContent = cancellable ? `Cancel build (job ${a.id})` : 'Cancel build';
+    el.cancelWhy.textContent = cancellable ? '' : 'no build is running';
+  }
+
+  function parseFeatures(text) {
+    return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  }
+
+  async function startBuild(kind, btn) {
+    if (!isEnabled(btn)) {
+      el.busy.textContent = `${busyReason() || 'Not available.'} The compile buttons come back when it ends.`;
+      return;
+    }
+    clearError();
+    const body = { clean: el.clean.checked };
+    if (kind === 'runtime') body.features = parseFeatures(el.features.value);
+    else body.target = el.target.value;
+    st.starting = true;
+    updateButtons();
+    try {
+      const r = await api('POST', `api/build/${kind}`, body);
+      const j = r.json;
+      st.starting = false;
+      attach(j.job_id, j.sse_endpoint, { kind: j.kind || kind, position: j.position });
+      refreshJobs();
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      st.starting = false;
+      updateButtons();
+    }
+  }
+
+  async function cancelBuild() {
+    const a = st.attached;
+    if (!isEnabled(el.btnCancel) || !a || a.ended) return;
+    clearError();
+    try {
+      const r = await api('DELETE', `api/build/jobs/${encodeURIComponent(a.id)}`);
+      setConn(r.status === 202 ? 'cancelling…' : 'cancelled');
+    } catch (e) {
+      showError(e.message);
+    }
+    refreshJobs();
+  }
+
+  el.btnRuntime.addEventListener('click', () => startBuild('runtime', el.btnRuntime));
+  el.btnNode.addEventListener('click', () => startBuild('node', el.btnNode));
+  el.btnCancel.addEventListener('click', cancelBuild);
+  el.btnUpgrade.addEventListener('click', () => {
+    $('upgrade-why').textContent = 'Upload & Upgrade: signing is not available in this release.';
+    $('upgrade-why').classList.remove('muted');
+  });
+
+  // ------------------------------------------------------------ jobs
+  let jobsSig = '';
+  function renderJobs(force) {
+    const attachedId = st.attached ? st.attached.id : null;
+    const sig = JSON.stringify([attachedId, st.jobs.map((j) => [j.job_id, j.status, j.percent, j.message, j.error])]);
+    if (!force && sig === jobsSig) return;
+    jobsSig = sig;
+    const focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.job : undefined;
+    const list = el.jobs;
+    list.textContent = '';
+    if (st.jobs.length === 0) {
+      list.appendChild(node('li', 'muted', st.jobsLoaded ? 'No builds yet.' : 'loading…'));
+      return;
+    }
+    for (const j of st.jobs) {
+      const li = node('li');
+      const b = node('button', 'job');
+      b.type = 'button';
+      b.dataset.job = j.job_id;
+      if (j.job_id === attachedId) b.setAttribute('aria-current', 'true');
+      b.appendChild(node('span', 'jid', `Job ${j.job_id}`));
+      b.appendChild(node('span', 'kind', kindName(j.kind)));
+      b.appendChild(node('span', `st ${j.status}`, j.status));
+      b.appendChild(node('span', 'pc', typeof j.percent === 'number' ? `${j.percent}%` : ''));
+      const art = j.status === 'success' && j.artifact && j.artifact.hash ? `code hash ${j.artifact.hash}` : '';
+      b.appendChild(node('span', 'msg', j.error || art || j.message || ''));
+      b.appendChild(node('span', 'when', fmtTime(j.created_at)));
+      b.setAttribute('aria-label', `Job ${j.job_id}, ${kindName(j.kind)}, ${j.status}, ` +
+        `${j.percent ?? 0} percent${j.error ? ', ' + j.error : ''}: show its log`);
+      b.addEventListener('click', () => {
+        attach(j.job_id, `${base}api/build/status/${encodeURIComponent(j.job_id)}`, { kind: j.kind, pinned: true });
+      });
+      li.appendChild(b);
+      list.appendChild(li);
+      if (focused === j.job_id) b.focus();
+    }
+  }
+
+  async function refreshJobs() {
+    let r;
+    try {
+      r = await api('GET', 'api/build/jobs');
+    } catch (e) {
+      el.health.textContent = e.message;
+      el.health.className = 'bad';
+      return;
+    }
+    const first = !st.jobsLoaded;
+    st.jobs = Array.isArray(r.json.jobs) ? r.json.jobs : [];
+    st.jobsLoaded = true;
+    const a = st.attached;
+    if (a && !a.started && !a.ended) showQueueState(a);
+    follow(first);
+    renderJobs(false);
+    updateButtons();
+    const ok = st.jobs.filter((j) => j.status === 'success').map((j) => j.job_id).join(',');
+    if (ok !== st.successIds) {
+      st.successIds = ok;
+      refreshArtifacts();
+    }
+  }
+
+  // On opening, show the running build (or replay the newest one); later,
+  // when the followed job has ended, follow a new build started elsewhere
+  // unless the operator picked a job to look at.
+  function follow(first) {
+    const active = st.jobs.find((j) => j.status === 'running') ||
+      [...st.jobs].reverse().find((j) => j.status === 'queued');
+    const a = st.attached;
+    if (first && !a) {
+      const j = active || st.jobs[0];
+      if (j) attach(j.job_id, `${base}api/build/status/${encodeURIComponent(j.job_id)}`, { kind: j.kind });
+      return;
+    }
+    if (active && a && a.ended && !a.pinned && Number(active.job_id) > Number(a.id)) {
+      attach(active.job_id, `${base}api/build/status/${encodeURIComponent(active.job_id)}`, { kind: active.kind });
+    }
+  }
+
+  // ------------------------------------------------------------ artifacts
+  async function copyText(text, btn) {
+    let ok = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(text);
+        ok = true;
+      }
+    } catch { /* fall back */ }
+    if (!ok) {
+      const ta = node('textarea', 'sr-only');
+      ta.value = text;
+      ta.setAttribute('readonly', '');
+      document.body.appendChild(ta);
+      ta.select();
+      try { ok = document.execCommand('copy'); } catch { ok = false; }
+      ta.remove();
+      btn.focus();
+    }
+    btn.textContent = ok ? 'Copied' : 'Copy failed: select the hash';
+    setTimeout(() => { btn.textContent = 'Copy'; }, 2000);
+  }
+
+  function renderArtifacts(data) {
+    const key = (x) => `${x.kind}|${x.hash}|${x.job_id}`;
+    const latest = new Set([data.runtime_wasm, data.node_binary].filter(Boolean).map(key));
+    const rows = [];
+    const seen = new Set();
+    for (const x of [data.runtime_wasm, data.node_binary, ...(Array.isArray(data.history) ? data.history : [])]) {
+      if (!x || seen.has(key(x))) continue;
+      seen.add(key(x));
+      rows.push(x);
+    }
+    rows.sort((p, q) => Number(q.job_id) - Number(p.job_id));
+    const body = el.artifacts;
+    body.textContent = '';
+    if (rows.length === 0) {
+      const tr = node('tr');
+      const td = node('td', 'muted', 'No artifacts yet: compile one above.');
+      td.colSpan = 7;
+      tr.appendChild(td);
+      body.appendChild(tr);
+      return;
+    }
+    for (const x of rows) {
+      const tr = node('tr', x.kind === 'node' ? 'node' : 'runtime');
+      tr.dataset.hash = x.hash || '';
+      tr.dataset.kind = x.kind || '';
+      const kind = node('td', 'kind', kindName(x.kind));
+      if (latest.has(key(x))) kind.appendChild(node('span', 'latest', 'latest'));
+      tr.appendChild(kind);
+      const size = node('td', 'num', fmtSize(x.size));
+      if (typeof x.size === 'number') size.title = `${x.size} bytes`;
+      tr.appendChild(size);
+      const hashTd = node('td');
+      const wrap = node('div', 'hash');
+      wrap.appendChild(node('code', 'code-hash', x.hash || '—'));
+      if (x.hash) {
+        const copy = node('button', 'mini', 'Copy');
+        copy.type = 'button';
+        copy.setAttribute('aria-label', `Copy the code hash of job ${x.job_id}`);
+        copy.addEventListener('click', () => copyText(x.hash, copy));
+        wrap.appendChild(copy);
+      }
+      hashTd.appendChild(wrap);
+      if (x.sha256) hashTd.appendChild(node('code', 'muted', `sha256 ${x.sha256}`));
+      tr.appendChild(hashTd);
+      const rt = x.runtime && typeof x.runtime === 'object' ? x.runtime : null;
+      const spec = node('td', 'spec', rt && rt.spec_name ? `${rt.spec_name} ${rt.spec_version ?? ''}`.trim() : '—');
+      if (!rt) spec.title = 'spec name and version are not reported by the API for this artifact';
+      tr.appendChild(spec);
+      tr.appendChild(node('td', 'num', fmtTime(x.built_at)));
+      tr.appendChild(node('td', 'num', x.job_id ? `job ${x.job_id}` : '—'));
+      const file = node('td', 'path');
+      const code = node('code', '', x.path || '—');
+      code.title = 'relative to the state directory; no download endpoint in this release';
+      file.appendChild(code);
+      tr.appendChild(file);
+      body.appendChild(tr);
+    }
+  }
+
+  async function refreshArtifacts() {
+    try {
+      const r = await api('GET', 'api/build/artifacts');
+      renderArtifacts(r.json || {});
+    } catch (e) {
+      el.artifacts.textContent = '';
+      const tr = node('tr');
+      const td = node('td', 'muted', `artifacts unavailable: ${e.message}`);
+      td.colSpan = 7;
+      tr.appendChild(td);
+      el.artifacts.appendChild(tr);
+    }
+  }
+
+  // ------------------------------------------------------------ health
+  async function refreshHealth() {
+    try {
+      const r = await api('GET', 'healthz');
+      const h = r.json;
+      const roles = h.roles || {};
+      const down = Object.keys(roles).filter((k) => roles[k].state !== 'up');
+      el.health.textContent = `${h.status}${down.length ? ' · restarting: ' + down.join(', ') : ''}`;
+      el.health.className = h.status === 'ok' ? 'ok' : 'bad';
+      const note = roles.sign && roles.sign.status && roles.sign.status.note;
+      if (note) $('signer-header').textContent = note;
+    } catch (e) {
+      el.health.textContent = e.message;
+      el.health.className = 'bad';
+    }
+  }
+
+  // ------------------------------------------------------------ start
+  updateButtons();
+  refreshJobs();
+  refreshArtifacts();
+  refreshHealth();
+  let tick = 0;
+  setInterval(() => {
+    tick++;
+    const active = st.starting || (st.attached && !st.attached.ended) ||
+      st.jobs.some((j) => j.status === 'running' || j.status === 'queued');
+    if (active || tick % 3 === 0) refreshJobs();
+    if (tick % 5 === 0) refreshHealth();
+  }, 2000);
+})();
