@@ -237,7 +237,11 @@ test('packaging: rtforge.service has the expected keys, and none that break the 
     assert(!s[k], `${k}= must not be set (the roles need their own users; see the unit)`);
   for (const k of ['ProtectKernelTunables', 'ProtectKernelLogs'])
     assert(!s[k] || s[k].every((v) => v === 'no'), `${k}= would stop the jail mounting its private /proc`);
-  assert(!s.RestrictSUIDSGID || one('RestrictSUIDSGID') === 'no', 'RestrictSUIDSGID would make the 02750 chmod of the state dir fatal');
+  // rtforged chmods the state dir only when it differs from 02750, which
+  // tmpfiles already made it, so setgid bits can be forbidden.
+  assertEq(one('RestrictSUIDSGID'), 'yes', 'RestrictSUIDSGID');
+  // rtforged pings WATCHDOG=1 at half the interval.
+  assert(/^\d+s$/.test(one('WatchdogSec')), 'WatchdogSec is set');
   assertEq(u.Install.WantedBy[0], 'multi-user.target', 'WantedBy');
 });
 
