@@ -221,9 +221,9 @@ front_closed(struct chan *c, const char *reason, void *arg)
 {
 	(void)arg;
 	log_info("front channel closed (%s); builds go on", reason);
-	chan_free(c);
 	if (bw.front == c)
 		bw.front = NULL;
+	chan_free(c);
 }
 
 static void
