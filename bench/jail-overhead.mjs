@@ -11,6 +11,8 @@ import { Daemon, freePort, request, readSse } from '../tests/integration/lib.mjs
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.argv[2] || 3);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtforge-bench-'));
+// As root the build worker runs as rtforge-build: it must reach its state.
+fs.chmodSync(work, 0o755);
 
 async function daemon(name, jail) {
   const state = path.join(work, `state-${name}`);
