@@ -26,11 +26,12 @@ BINS      := bin/rtforged bin/rtforge-build bin/rtforge-sign
 BINS_ASAN := bin-asan/rtforged bin-asan/rtforge-build bin-asan/rtforge-sign
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.c))
+TEST_TOOLS := $(patsubst tests/tools/%.c,bin-asan/tool_%,$(wildcard tests/tools/*.c))
 
 .PHONY: all asan deps check unit integration run lint clean reset-state bench fuzz deb
 
 all: $(BINS)
-asan: $(BINS_ASAN)
+asan: $(BINS_ASAN) $(TEST_TOOLS)
 
 obj/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -48,7 +49,7 @@ bin/rtforge-build: $(call obj,$(COMMON_SRC) $(BUILD_SRC))
 	$(CC) $(LDHARD) -o $@ $^ $(LIBS) $(JAIL_LIBS)
 bin/rtforge-sign: $(call obj,$(COMMON_SRC) $(SIGN_SRC))
 	@mkdir -p bin
-	$(CC) $(LDHARD) -o $@ $^ $(LIBS)
+	$(CC) $(LDHARD) -o $@ $^ $(LIBS) $(JAIL_LIBS)
 
 bin-asan/rtforged: $(call obj_asan,$(COMMON_SRC) $(DAEMON_SRC))
 	@mkdir -p bin-asan
@@ -58,7 +59,7 @@ bin-asan/rtforge-build: $(call obj_asan,$(COMMON_SRC) $(BUILD_SRC))
 	$(CC) $(SAN) -o $@ $^ $(LIBS) $(JAIL_LIBS)
 bin-asan/rtforge-sign: $(call obj_asan,$(COMMON_SRC) $(SIGN_SRC))
 	@mkdir -p bin-asan
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	$(CC) $(SAN) -o $@ $^ $(LIBS) $(JAIL_LIBS)
 
 # Each unit test links the objects it tests; they are all small, so every
 # test gets the common, daemon-helper and build-worker helper objects.
@@ -67,7 +68,16 @@ UNIT_LIB := $(call obj_asan,$(COMMON_SRC) daemon/sse_format.c \
 	$(filter-out worker-sign/main.c,$(SIGN_SRC)))
 bin-asan/test_%: obj-asan/tests/unit/test_%.o $(UNIT_LIB)
 	@mkdir -p bin-asan
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	$(CC) $(SAN) -o $@ $^ $(LIBS) $(JAIL_LIBS)
+
+# Test tools: small programs the integration tests run to compare rtforge's
+# decoders with an independent client (tests/tools/*.c -> bin-asan/<name>).
+bin-asan/tool_%: obj-asan/tests/tools/%.o $(UNIT_LIB)
+	@mkdir -p bin-asan
+	$(CC) $(SAN) -o $@ $^ $(LIBS) $(JAIL_LIBS)
+obj-asan/tests/tools/%.o: tests/tools/%.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INCS) -c $< -o $@
 obj-asan/tests/unit/%.o: tests/unit/%.c tests/unit/testlib.h $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INCS) -Itests/unit -c $< -o $@
@@ -122,7 +132,7 @@ FUZZERS := $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 bin-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard */*.h)
 	@mkdir -p bin-fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS) $(JAIL_LIBS)
 
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
