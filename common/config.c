@@ -8,6 +8,7 @@
  * values. config_validate runs alone too, on configs changed by command-line
  * flags, so every value rule lives there and nowhere else. */
 #include "config.h"
+#include "config_keys.h"
 #include "textutil.h"
 
 #include <arpa/inet.h>
@@ -55,6 +56,7 @@ enum field_type {
 	FIELD_UINT,			/* an unsigned from min to max */
 	FIELD_ENV,			/* build.env: names to string values */
 	FIELD_OBJECT,			/* a nested object made of members */
+	FIELD_KEYS,			/* sign.keys (config_keys.c) */
 };
 
 struct field {
@@ -96,6 +98,16 @@ static const struct string_rule node_url = {
 	is_node_url, false,
 	"an http:// or https:// URL, HOST[:PORT][/PATH] in printable ASCII "
 	"without spaces"
+};
+/* For values whose rule needs other fields: config_keys_validate. */
+static bool
+is_any_text(const char *s)
+{
+	(void)s;
+	return true;
+}
+static const struct string_rule any_text = {
+	is_any_text, true, "text"
 };
 static const struct string_rule user_name = {
 	is_user_name, false,
@@ -151,6 +163,18 @@ static const struct field build_fields[] = {
 	{ .key = NULL },
 };
 
+static const struct field sign_fields[] = {
+	{ .key = "keys", .type = FIELD_KEYS },
+	UINT_FIELD("account_index", sign.account_index, 0,
+	    CONFIG_KEYS_MAX - 1),
+	{ .key = "genesis_hash", .type = FIELD_STRING,
+	    .offset = offsetof(struct rtforge_config, sign.genesis_hash),
+	    .size = MEMBER_SIZE(sign.genesis_hash), .rule = &any_text },
+	{ .key = "allow_remote_node", .type = FIELD_BOOL,
+	    .offset = offsetof(struct rtforge_config, sign.allow_remote_node) },
+	{ .key = NULL },
+};
+
 static const struct field config_fields[] = {
 	{ .key = "listen", .type = FIELD_LISTEN },
 	STRING_FIELD("base_path", base_path, base_path),
@@ -160,6 +184,7 @@ static const struct field config_fields[] = {
 	STRING_FIELD("node_url", node_url, node_url),
 	{ .key = "users", .type = FIELD_OBJECT, .members = user_fields },
 	{ .key = "build", .type = FIELD_OBJECT, .members = build_fields },
+	{ .key = "sign", .type = FIELD_OBJECT, .members = sign_fields },
 	{ .key = "dev", .type = FIELD_BOOL,
 	    .offset = offsetof(struct rtforge_config, dev) },
 	{ .key = NULL },
@@ -669,6 +694,12 @@ config_set_dev_defaults(struct rtforge_config *cfg, const char *repo_root)
 	    "demo-runtime");
 	set_text(cfg->build.node_package, sizeof(cfg->build.node_package),
 	    "demo-node");
+	/* The well-known dev key, which the test chain makes its Sudo key. */
+	cfg->sign.key_count = 1;
+	set_text(cfg->sign.keys[0].scheme, sizeof(cfg->sign.keys[0].scheme),
+	    "sr25519");
+	set_text(cfg->sign.keys[0].suri, sizeof(cfg->sign.keys[0].suri),
+	    "//Alice");
 	/* The demo runtime is made from the test chain's genesis spec. */
 	set_text(cfg->build.extra_read_path,
 	    sizeof(cfg->build.extra_read_path), genesis);
@@ -793,6 +824,13 @@ parse_field(const struct reporter *rep, struct rtforge_config *cfg,
 		return parse_uint(rep, cfg, f, value, path);
 	case FIELD_ENV:
 		return parse_env(rep, &cfg->build, value, path);
+	case FIELD_KEYS: {
+		char why[512];
+		if (config_keys_parse(&cfg->sign, value, path, why,
+		    sizeof(why)) == -1)
+			return fail(rep, "%s", why);
+		return 0;
+	}
 	case FIELD_OBJECT:
 		if (!json_is_object(value))
 			return fail(rep, "key \"%s\" must be an object", path);
@@ -1054,6 +1092,13 @@ validate_field(const struct reporter *rep, const struct rtforge_config *cfg,
 		return validate_uint(rep, cfg, f, path);
 	case FIELD_ENV:
 		return validate_env(rep, &cfg->build, path);
+	case FIELD_KEYS: {
+		char why[512];
+		if (config_keys_validate(&cfg->sign, cfg->dev, why,
+		    sizeof(why)) == -1)
+			return fail(rep, "%s", why);
+		return 0;
+	}
 	case FIELD_OBJECT:
 		return validate_fields(rep, cfg, f->members, path);
 	}
@@ -1178,6 +1223,8 @@ field_to_json(const struct rtforge_config *cfg, const struct field *f)
 		return json_integer(*(const unsigned *)field_at_const(cfg, f));
 	case FIELD_ENV:
 		return env_to_json(&cfg->build);
+	case FIELD_KEYS:
+		return config_keys_to_json(&cfg->sign);
 	case FIELD_OBJECT:
 		return fields_to_json(cfg, f->members);
 	}

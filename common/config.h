@@ -15,6 +15,10 @@
 #define CONFIG_ENV_VALUE_MAX 1024
 #define CONFIG_FEATURES_MAX 32
 #define CONFIG_TEXT_MAX (256 * 1024) /* a config file larger than this is refused */
+#define CONFIG_KEYS_MAX 8
+#define CONFIG_SCHEME_MAX 16
+#define CONFIG_SURI_MAX 256
+#define CONFIG_HASH_TEXT_MAX 67		/* "0x" + 64 hex + NUL */
 
 #define CONFIG_DEFAULT_FILE "/etc/rtforge/rtforge.json"
 
@@ -51,6 +55,28 @@ struct config_build {
 	struct config_env_var env[CONFIG_ENV_MAX];
 };
 
+/* One signing key of the sign worker. The secret itself never enters the
+ * config (which every role receives): only where to find it. A SURI is
+ * allowed in --dev only, where it is a public dev key such as //Alice. */
+struct config_key {
+	char scheme[CONFIG_SCHEME_MAX];     /* "sr25519" | "ed25519" | "sphincs" */
+	char file[CONFIG_PATH_MAX];         /* absolute; "" only with suri */
+	/* A keystore's passphrase: an absolute path, or a bare name read from
+	 * $CREDENTIALS_DIRECTORY (systemd LoadCredential=). "" = none. */
+	char password_file[CONFIG_PATH_MAX];
+	char suri[CONFIG_SURI_MAX];         /* --dev only */
+};
+
+struct config_sign {
+	size_t key_count;
+	struct config_key keys[CONFIG_KEYS_MAX];
+	unsigned account_index;             /* the key upgrades sign with */
+	/* The chain this host upgrades, pinned by its genesis hash; "" accepts
+	 * any chain (allowed in --dev only). */
+	char genesis_hash[CONFIG_HASH_TEXT_MAX];
+	bool allow_remote_node;             /* node_url off loopback */
+};
+
 struct config_users {
 	char web[CONFIG_NAME_MAX];
 	char build[CONFIG_NAME_MAX];
@@ -69,6 +95,7 @@ struct rtforge_config {
 	char node_url[CONFIG_URL_MAX];
 	struct config_users users;
 	struct config_build build;
+	struct config_sign sign;
 };
 
 /* Production defaults (quantumharmony-runtime, /var/lib/rtforge, ...). */

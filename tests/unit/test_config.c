@@ -1060,6 +1060,73 @@ test_files(void)
 	free(cfg);
 }
 
+/* ---- the sign worker's keys ---- */
+
+static void
+test_sign_keys(void)
+{
+	struct rtforge_config *cfg = fresh();
+	const char *two = "{\"sign\": {\"keys\": ["
+	    "{\"scheme\": \"sr25519\", \"file\": \"/etc/rtforge/a.json\", "
+	    "\"password_file\": \"a-pass\"}, "
+	    "{\"scheme\": \"sphincs\", \"file\": \"/etc/rtforge/qh.key\"}], "
+	    "\"account_index\": 1, \"genesis_hash\": \"0x"
+	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\", "
+	    "\"allow_remote_node\": true}}";
+
+	CHECK(load_onto(cfg, two) == 0);
+	CHECK(cfg->sign.key_count == 2);
+	CHECK_STR(cfg->sign.keys[0].scheme, "sr25519");
+	CHECK_STR(cfg->sign.keys[0].password_file, "a-pass");
+	CHECK_STR(cfg->sign.keys[1].file, "/etc/rtforge/qh.key");
+	CHECK(cfg->sign.account_index == 1);
+	CHECK(cfg->sign.allow_remote_node);
+	CHECK(round_trips(cfg));
+	free(cfg);
+
+	CHECK(refused(doc("sign.keys", "[{\"scheme\": \"sr25519\", "
+	    "\"suri\": \"//Alice\"}]"), "is allowed only with --dev"));
+	CHECK(refused(doc("sign.keys", "[{\"scheme\": \"rsa\", \"file\": "
+	    "\"/k\"}]"), "\"sign.keys[0].scheme\" must be"));
+	CHECK(refused(doc("sign.keys", "[{\"scheme\": \"sr25519\", "
+	    "\"file\": \"k.json\"}]"), "must be an absolute path"));
+	CHECK(refused(doc("sign.keys", "[{\"scheme\": \"sr25519\", "
+	    "\"file\": \"/k\", \"password_file\": \"../p\"}]"),
+	    "systemd credential"));
+	CHECK(refused(doc("sign.keys", "[{\"scheme\": \"sr25519\", "
+	    "\"file\": \"/k\", \"key\": \"0x00\"}]"),
+	    "unknown key \"sign.keys[0].key\""));
+	CHECK(refused(doc("sign.keys", "{}"), "must be an array"));
+	CHECK(refused(doc("sign.keys", "[1]"), "must be an object"));
+	CHECK(refused(doc("sign.keys", "[{},{},{},{},{},{},{},{},{}]"),
+	    "at most 8"));
+	CHECK(refused("{\"sign\": {\"keys\": [{\"scheme\": \"ed25519\", "
+	    "\"file\": \"/k\"}], \"account_index\": 1}}",
+	    "has only 1 key"));
+	CHECK(refused(doc("sign.genesis_hash", "\"0x1234\""),
+	    "chain_getBlockHash(0)"));
+	CHECK(accepted(doc("sign.genesis_hash", "\"\"")));
+	CHECK(accepted(doc("sign.keys", "[]")));
+}
+
+static void
+test_dev_key(void)
+{
+	struct rtforge_config *cfg = fresh();
+
+	CHECK(config_set_dev_defaults(cfg, "/work/main") == 0);
+	CHECK(cfg->sign.key_count == 1);
+	CHECK_STR(cfg->sign.keys[0].suri, "//Alice");
+	CHECK_STR(cfg->sign.keys[0].scheme, "sr25519");
+	CHECK(config_validate(cfg, err, sizeof(err)) == 0);
+	PUT(cfg->origin, ORIGIN);	/* not serialised */
+	CHECK(round_trips(cfg));
+	/* The default production config holds no key at all. */
+	config_set_defaults(cfg);
+	CHECK(cfg->sign.key_count == 0);
+	free(cfg);
+}
+
 int
 main(void)
 {
@@ -1085,5 +1152,7 @@ main(void)
 	RUN(test_unchanged_after_failure);
 	RUN(test_validate_directly);
 	RUN(test_files);
+	RUN(test_sign_keys);
+	RUN(test_dev_key);
 	return testlib_summary();
 }
