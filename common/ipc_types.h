@@ -22,6 +22,9 @@ enum ipc_type {
 	IPC_FRONT_REPLY = 30,	/* u32 http status, string: body JSON */
 	IPC_FRONT_BUILD_EVENT = 31, /* u64 job, u64 event id, string event,
 				       string data JSON */
+	/* front -> sign worker; answered with IPC_FRONT_REPLY */
+	IPC_SIGN_SIGNER_REQUEST = 50,	/* empty: GET /api/signer */
+	IPC_SIGN_CHAIN_REQUEST = 51,	/* empty: GET /api/chain */
 	/* build worker -> supervisor */
 	IPC_SUPERVISOR_STATUS = 40, /* string: one line for systemd STATUS= */
 };

@@ -80,6 +80,9 @@ json_t *jobs_view_list(size_t limit);
 json_t *jobs_view_one(uint64_t job_id);
 bool jobs_view_exists(uint64_t job_id);
 json_t *jobs_view_artifacts(size_t limit);
+/* Adds "verdict" and "verdict_reason" to each runtime artifact of a
+ * jobs_view_artifacts() answer, against the chain's runtime object. */
+void jobs_view_add_verdicts(json_t *artifacts, const json_t *chain_runtime);
 
 /* conn_guard.c */
 void conn_guard_install(struct evhttp *http);

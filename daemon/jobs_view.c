@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "front.h"
+#include "verdict.h"
 #include "fsutil.h"
 #include "jobfile.h"
 
@@ -70,4 +71,33 @@ jobs_view_artifacts(size_t limit)
 	return json_pack("{s:o, s:o, s:o}", "runtime_wasm", latest_runtime ?
 	    latest_runtime : json_null(), "node_binary", latest_node ?
 	    latest_node : json_null(), "history", history);
+}
+
+static void
+add_verdict(json_t *artifact, const json_t *chain_runtime)
+{
+	const char *kind = json_string_value(json_object_get(artifact, "kind"));
+	if (!json_is_object(artifact) || kind == NULL ||
+	    strcmp(kind, "runtime") != 0)
+		return;
+	json_t *v = verdict_for(json_object_get(artifact, "runtime"),
+	    chain_runtime);
+	if (v == NULL)
+		return;
+	json_object_set(artifact, "verdict", json_object_get(v, "verdict"));
+	json_object_set(artifact, "verdict_reason", json_object_get(v,
+	    "reason"));
+	json_decref(v);
+}
+
+void
+jobs_view_add_verdicts(json_t *artifacts, const json_t *chain_runtime)
+{
+	size_t i;
+	json_t *a;
+
+	/* runtime_wasm is also in history: the same object, set once. */
+	add_verdict(json_object_get(artifacts, "runtime_wasm"), chain_runtime);
+	json_array_foreach(json_object_get(artifacts, "history"), i, a)
+		add_verdict(a, chain_runtime);
 }

@@ -157,12 +157,53 @@ route_jobs(struct evhttp_request *req)
 	    jobs_view_list(JOBS_LIST_DEFAULT)));
 }
 
+/* Each runtime artifact gets its verdict against the chain's runtime;
+ * without a chain answer the list is still served, and says why. */
+static void
+artifacts_with_chain(struct evhttp_request *req, unsigned status,
+    json_t *chain, void *arg)
+{
+	(void)arg;
+	json_t *list = jobs_view_artifacts(JOBS_LIST_MAX);
+	if (list == NULL) {
+		http_reply_error(req, 500, "out of memory; try again");
+		return;
+	}
+	if (status == 200)
+		jobs_view_add_verdicts(list, json_object_get(chain, "runtime"));
+	else
+		json_object_set_new(list, "chain_error", json_string(
+		    json_string_value(json_object_get(chain, "error")) ?
+		    json_string_value(json_object_get(chain, "error")) :
+		    "the chain could not be read"));
+	json_object_set(list, "chain", status == 200 ?
+	    json_object_get(chain, "runtime") : json_null());
+	http_reply_json(req, 200, list);
+}
+
 static void
 route_artifacts(struct evhttp_request *req)
 {
 	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
 		return;
-	http_reply_json(req, 200, jobs_view_artifacts(JOBS_LIST_MAX));
+	if (fr.sign.chan == NULL) {
+		json_t *down = json_pack("{s:s}", "error", "the sign worker, "
+		    "which reads the chain, is restarting; try again shortly");
+		artifacts_with_chain(req, 503, down, NULL);
+		json_decref(down);
+		return;
+	}
+	front_ask_worker(&fr.sign, req, IPC_SIGN_CHAIN_REQUEST, NULL, NULL,
+	    artifacts_with_chain, NULL);
+}
+
+static void
+route_sign_query(struct evhttp_request *req, uint32_t type)
+{
+	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+		return;
+	front_ask_worker(&fr.sign, req, type, NULL, NULL, reply_passthrough,
+	    NULL);
 }
 
 static json_t *
@@ -209,6 +250,10 @@ route_api(struct evhttp_request *req, const char *path)
 		route_jobs(req);
 	else if (strcmp(path, "/api/build/artifacts") == 0)
 		route_artifacts(req);
+	else if (strcmp(path, "/api/chain") == 0)
+		route_sign_query(req, IPC_SIGN_CHAIN_REQUEST);
+	else if (strcmp(path, "/api/signer") == 0)
+		route_sign_query(req, IPC_SIGN_SIGNER_REQUEST);
 	else if (starts_with(path, "/api/build/jobs/", &rest))
 		route_job(req, jobfile_parse_id(rest));
 	else if (starts_with(path, "/api/build/status/", &rest))

@@ -17,7 +17,27 @@
 static struct event_base *base;
 static struct chan *front;
 
-static const uint32_t front_permits[] = { IPC_WORKER_STATUS_REQUEST };
+static const uint32_t front_permits[] = { IPC_WORKER_STATUS_REQUEST,
+	IPC_SIGN_SIGNER_REQUEST, IPC_SIGN_CHAIN_REQUEST };
+
+static void
+send_reply(uint32_t request_id, unsigned status, json_t *body)
+{
+	static struct ipc_msg m;
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	ipc_msg_init(&m, IPC_FRONT_REPLY, request_id);
+	if (text == NULL || ipc_add_u32(&m, status) != 0 ||
+	    ipc_add_string(&m, text) != 0) {
+		ipc_msg_init(&m, IPC_FRONT_REPLY, request_id);
+		ipc_add_u32(&m, 500);
+		ipc_add_string(&m, "{\"error\":\"the sign worker could not "
+		    "encode its answer; see its log\"}");
+	}
+	if (front)
+		chan_send(front, &m);
+	free(text);
+}
 
 static void
 send_status(uint32_t request_id)
@@ -45,7 +65,16 @@ front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 		    ipc_type_name(m->hdr.type));
 		return -1;
 	}
-	send_status(m->hdr.request_id);
+	switch (m->hdr.type) {
+	case IPC_SIGN_SIGNER_REQUEST:
+	case IPC_SIGN_CHAIN_REQUEST:
+		send_reply(m->hdr.request_id, 503, json_pack("{s:s}", "error",
+		    "the sign worker cannot read keys or the chain in this "
+		    "build"));
+		break;
+	default:
+		send_status(m->hdr.request_id);
+	}
 	return 0;
 }
 
@@ -70,7 +99,8 @@ on_channel(uint32_t peer, int fd, void *arg)
 	}
 	if (front)
 		chan_free(front);
-	front = chan_new(base, fd, "front", front_permits, 1, front_msg,
+	front = chan_new(base, fd, "front", front_permits,
+	    sizeof(front_permits) / sizeof(front_permits[0]), front_msg,
 	    front_closed, NULL);
 }
 
