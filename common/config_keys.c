@@ -102,9 +102,10 @@ parse_key(struct config_key *k, const json_t *value, const char *where,
 		    "sudo.json\", \"password_file\": \"sudo-pass\"}", where);
 		return -1;
 	}
-	json_object_foreach((json_t *)value, name, member)
+	json_object_foreach((json_t *)value, name, member) {
 		if (parse_member(k, name, member, where, why, whylen) == -1)
 			return -1;
+	}
 	return 0;
 }
 

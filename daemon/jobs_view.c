@@ -98,6 +98,8 @@ jobs_view_add_verdicts(json_t *artifacts, const json_t *chain_runtime)
 
 	/* runtime_wasm is also in history: the same object, set once. */
 	add_verdict(json_object_get(artifacts, "runtime_wasm"), chain_runtime);
-	json_array_foreach(json_object_get(artifacts, "history"), i, a)
+	json_t *history = json_object_get(artifacts, "history");
+	json_array_foreach(history, i, a) {
 		add_verdict(a, chain_runtime);
+	}
 }
