@@ -109,7 +109,8 @@ export async function startTestChain({ mode = 'Instant', sudo = ALICE,
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtforge-chain-'));
   const askPort = port || await freePort();
   const configFile = writeConfig(dir, { mode, sudo, fund, port: askPort, spec });
-  const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
+  // Written synchronously, so the log is complete whenever it is read.
+  let logFd = logFile ? fs.openSync(logFile, 'a') : null;
   let output = '';
 
   const child = spawn(process.execPath, [chopsticksCli, `--config=${configFile}`], {
@@ -126,7 +127,7 @@ export async function startTestChain({ mode = 'Instant', sudo = ALICE,
   const listening = new Promise((resolve, reject) => {
     const onData = (chunk) => {
       const text = chunk.toString('utf8');
-      if (logStream) logStream.write(text);
+      if (logFd !== null) fs.writeSync(logFd, text);
       // Keep the head (start-up) and a bounded tail for error messages.
       output = output.length > 200000 ? output.slice(0, 20000) +
         '\n…\n' + output.slice(-100000) + text : output + text;
@@ -150,7 +151,7 @@ export async function startTestChain({ mode = 'Instant', sudo = ALICE,
       await exited;
       clearTimeout(force);
     }
-    if (logStream) await new Promise((r) => logStream.end(r));
+    if (logFd !== null) { fs.closeSync(logFd); logFd = null; }
     fs.rmSync(dir, { recursive: true, force: true });
     return exited;
   };
