@@ -39,7 +39,7 @@ export const FUNDED_BALANCE = '1000000000000000000000';
 const START_TIMEOUT_MS = 60000;
 const STOP_TIMEOUT_MS = 5000;
 
-const running = new Set();
+const running = new Map();	// child -> its temp dir
 let exitHookInstalled = false;
 
 // A failing test must never leave a chain behind: kill whatever is still
@@ -48,8 +48,9 @@ function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of running) {
+    for (const [child, dir] of running) {
       try { child.kill('SIGKILL'); } catch { /* already gone */ }
+      try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
     }
   });
 }
@@ -118,7 +119,7 @@ export async function startTestChain({ mode = 'Instant', sudo = ALICE,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'info' },
   });
-  running.add(child);
+  running.set(child, dir);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
     running.delete(child);
     resolve({ code, signal });
