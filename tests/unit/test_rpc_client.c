@@ -4,6 +4,7 @@
  * plus raw TCP fakes for broken HTTP. The path of the URL picks the fake's
  * behaviour. The real chain is tested in tests/integration/chain.test.mjs.
  * Error texts are checked exactly: they are what an operator reads. */
+#include "chain_status.h"
 #include "rpc_client.h"
 #include "testlib.h"
 
@@ -132,13 +133,66 @@ fake_chunked_huge(struct evhttp_request *req)
 	evbuffer_free(b);
 }
 
+/* A small well-behaved chain for chain_status: answers by method. The
+ * path picks one flaw: "/chain" has none (and no Sudo), "/chain-sudo" has
+ * a Sudo key, "/chain-bad-runtime" lacks specVersion, "/chain-bad-meta"
+ * sends metadata without the magic, "/chain-bad-hash" a short hash. */
+static void
+fake_chain(struct evhttp_request *req, const char *path)
+{
+	json_t *request = NULL, *result = NULL, *answer;
+	json_int_t id = request_id(req, &request);
+	const char *method = json_string_value(json_object_get(request,
+	    "method"));
+	json_t *params = json_object_get(request, "params");
+	char *text;
+
+	if (method == NULL)
+		method = "";
+	if (strcmp(method, "chain_getBlockHash") == 0)
+		result = json_string(json_array_size(params) == 1 ?
+		    "0x4545454545454545454545454545454545454545454545454545454545454545" :
+		    strcmp(path, "/chain-bad-hash") == 0 ? "0x1234" :
+		    "0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	else if (strcmp(method, "chain_getFinalizedHead") == 0)
+		result = json_string("0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	else if (strcmp(method, "chain_getHeader") == 0)
+		/* The finalized block is #41, the best #42. */
+		result = json_pack("{s:s}", "number", strncmp(json_string_value(
+		    json_array_get(params, 0)), "0xbb", 4) == 0 ? "0x29" :
+		    "0x0000002a");
+	else if (strcmp(method, "state_getRuntimeVersion") == 0)
+		result = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "specName",
+		    "rococo", "implName", "parity-rococo-v2.0", "implVersion", 0,
+		    strcmp(path, "/chain-bad-runtime") == 0 ? "specVersionX" :
+		    "specVersion", 9140, "transactionVersion", 0,
+		    "authoringVersion", 0);
+	else if (strcmp(method, "state_getStorage") == 0)
+		result = strcmp(path, "/chain-sudo") == 0 ? json_string(
+		    "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d") :
+		    json_null();
+	else if (strcmp(method, "state_getMetadata") == 0)
+		result = json_string(strcmp(path, "/chain-bad-meta") == 0 ?
+		    "0x6e6f7065" "0e00" : "0x6d657461" "0e" "0102030405");
+	answer = result ? json_pack("{s:s, s:I, s:o}", "jsonrpc", "2.0", "id",
+	    id, "result", result) : json_pack("{s:s, s:I, s:{s:s}}", "jsonrpc",
+	    "2.0", "id", id, "error", "message", "Method not found");
+	text = json_dumps(answer, JSON_COMPACT);
+	fake_reply(req, 200, text);
+	free(text);
+	json_decref(answer);
+	json_decref(request);
+}
+
 static void
 fake_node_handle(struct evhttp_request *req, void *arg)
 {
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(
 	    req));
 	(void)arg;
-	if (strcmp(path, "/valid") == 0)
+	if (strncmp(path, "/chain", 6) == 0)
+		fake_chain(req, path);
+	else if (strcmp(path, "/valid") == 0)
 		fake_valid(req);
 	else if (strcmp(path, "/slow") == 0)
 		; /* never answers; evhttp_free() cleans up */
@@ -737,6 +791,173 @@ test_path_and_host_name(void)
 	rpc_client_free(c);
 }
 
+/* --- chain_status against the fake chain --- */
+
+static struct {
+	bool called;
+	char *status;
+	uint8_t *metadata;
+	size_t metadata_len;
+	enum rpc_status why;
+	char error[RPC_ERROR_MAX + 128];
+	struct rpc_client *free_me;	/* freed from inside the callback */
+} cs;
+
+static void
+cs_reset(void)
+{
+	free(cs.status);
+	free(cs.metadata);
+	memset(&cs, 0, sizeof cs);
+}
+
+static void
+cs_done(json_t *status, uint8_t *md, size_t md_len, enum rpc_status why,
+    const char *error, void *arg)
+{
+	(void)arg;
+	CHECK(!cs.called);
+	cs.called = true;
+	cs.why = why;
+	CHECK((error == NULL) == (status != NULL));
+	if (status) {
+		cs.status = json_dumps(status, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(status);
+	}
+	cs.metadata = md;
+	cs.metadata_len = md_len;
+	if (error)
+		snprintf(cs.error, sizeof cs.error, "%s", error);
+	if (cs.free_me) {
+		rpc_client_free(cs.free_me);
+		cs.free_me = NULL;
+	}
+	event_base_loopbreak(base);
+}
+
+static void
+cs_run(const char *path, int port, const struct chain_status_options *o,
+    char *url, size_t urllen, bool free_in_callback)
+{
+	struct timeval tv = { 10, 0 };
+	struct event *guard = evtimer_new(base, give_up, NULL);
+	struct rpc_client *c = client_for(path, port, url, urllen);
+	cs_reset();
+	if (free_in_callback)
+		cs.free_me = c;
+	CHECK(chain_status_fetch(c, o, cs_done, NULL) == 0);
+	CHECK(!cs.called);
+	evtimer_add(guard, &tv);
+	event_base_dispatch(base);
+	event_free(guard);
+	CHECK(cs.called);
+	if (!free_in_callback)
+		rpc_client_free(c);
+}
+
+static void
+test_chain_status(void)
+{
+	char url[128], want[1024];
+	static const uint8_t md[] = { 'm', 'e', 't', 'a', 14, 1, 2, 3, 4, 5 };
+
+	cs_run("/chain", fake_port, NULL, url, sizeof url, false);
+	snprintf(want, sizeof want, "{\"best\":{\"hash\":\"0x%s\",\"number\":42},"
+	    "\"finalized\":{\"hash\":\"0x%s\",\"number\":41},"
+	    "\"genesis_hash\":\"0x%s\",\"metadata_version\":14,"
+	    "\"node_url\":\"%s\",\"runtime\":{\"authoring_version\":0,"
+	    "\"impl_name\":\"parity-rococo-v2.0\",\"impl_version\":0,"
+	    "\"spec_name\":\"rococo\",\"spec_version\":9140,"
+	    "\"transaction_version\":0},\"sudo_key\":null}",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+	    "4545454545454545454545454545454545454545454545454545454545454545",
+	    url);
+	CHECK(cs.why == RPC_OK);
+	CHECK_STR(cs.status, want);
+	CHECK(cs.metadata_len == sizeof md);
+	CHECK(cs.metadata && memcmp(cs.metadata, md, sizeof md) == 0);
+
+	cs_run("/chain-sudo", fake_port, NULL, url, sizeof url, true);
+	CHECK(cs.status && strstr(cs.status, "\"sudo_key\":\"0xd43593c715fdd31c"
+	    "61141abd04a99fd6822c8558854ccde39a5684e7a56da27d\"") != NULL);
+	cs_reset();
+}
+
+static void
+test_chain_status_errors(void)
+{
+	char url[128], want[RPC_ERROR_MAX + 128];
+	struct chain_status_options small = { .metadata_max = 8 };
+	struct chain_status_options none = { .skip_metadata = 1 };
+	int port = closed_port();
+
+	cs_run("", port, NULL, url, sizeof url, false);
+	snprintf(want, sizeof want, "node %s is not reachable (connection "
+	    "refused): start the node or fix node_url in the config", url);
+	CHECK(cs.why == RPC_ERR_UNREACHABLE);
+	CHECK_STR(cs.error, want);
+
+	cs_run("/chain-bad-runtime", fake_port, NULL, url, sizeof url, false);
+	snprintf(want, sizeof want, "runtime version (state_getRuntimeVersion)"
+	    ": node %s answered a runtime version without specName, implName "
+	    "and u32 specVersion, implVersion, transactionVersion and "
+	    "authoringVersion", url);
+	CHECK(cs.why == RPC_ERR_NOT_JSONRPC);
+	CHECK_STR(cs.error, want);
+
+	cs_run("/chain-bad-hash", fake_port, NULL, url, sizeof url, false);
+	snprintf(want, sizeof want, "best block (chain_getBlockHash): node %s "
+	    "answered something that is not a 32-byte 0x hash", url);
+	CHECK_STR(cs.error, want);
+
+	cs_run("/chain-bad-meta", fake_port, NULL, url, sizeof url, false);
+	snprintf(want, sizeof want, "metadata (state_getMetadata): node %s "
+	    "answered metadata that does not start with the \"meta\" magic",
+	    url);
+	CHECK_STR(cs.error, want);
+
+	cs_run("/chain", fake_port, &small, url, sizeof url, false);
+	snprintf(want, sizeof want, "metadata (state_getMetadata): node %s "
+	    "sent 10 bytes of metadata, over the 8-byte cap", url);
+	CHECK(cs.why == RPC_ERR_TOO_LARGE);
+	CHECK_STR(cs.error, want);
+
+	cs_run("/chain", fake_port, &none, url, sizeof url, false);
+	CHECK(cs.why == RPC_OK);
+	CHECK(cs.metadata == NULL && cs.metadata_len == 0);
+	CHECK(cs.status && strstr(cs.status, "metadata_version") == NULL);
+
+	/* A node that never answers: the first call's timeout is reported. */
+	{
+		struct chain_status_options quick = { .timeout_seconds = 1 };
+		cs_run("/slow", fake_port, &quick, url, sizeof url, false);
+		CHECK(cs.why == RPC_ERR_TIMEOUT);
+		snprintf(want, sizeof want, "genesis hash (chain_getBlockHash "
+		    "[0]): node %s did not answer chain_getBlockHash within "
+		    "1 s", url);
+		CHECK_STR(cs.error, want);
+	}
+	cs_reset();
+}
+
+/* Freeing the client mid-fetch: one callback, "cancelled", no leak. */
+static void
+test_chain_status_cancel(void)
+{
+	char url[128];
+	struct rpc_client *c = client_for("/slow", fake_port, url, sizeof url);
+	cs_reset();
+	CHECK(chain_status_fetch(c, NULL, cs_done, NULL) == 0);
+	rpc_client_free(c);
+	CHECK(cs.called);
+	CHECK(cs.why == RPC_ERR_CANCELLED);
+	CHECK_STR(cs.error, "genesis hash (chain_getBlockHash [0]): "
+	    "chain_getBlockHash cancelled: the RPC client was closed");
+	CHECK(chain_status_fetch(NULL, NULL, cs_done, NULL) == -1);
+	cs_reset();
+}
+
 int
 main(void)
 {
@@ -764,6 +985,9 @@ main(void)
 	RUN(test_callback_chains_and_frees);
 	RUN(test_bad_calls);
 	RUN(test_path_and_host_name);
+	RUN(test_chain_status);
+	RUN(test_chain_status_errors);
+	RUN(test_chain_status_cancel);
 	reset_results();
 	evconnlistener_free(raw_listener);
 	evconnlistener_free(hangup_listener);
