@@ -350,6 +350,14 @@ answer_remote_error(struct rpc_call *call, json_t *error)
 	    call->method, msg, extra[0] ? ": " : "", extra, codetext);
 }
 
+static void
+not_jsonrpc(struct rpc_call *call, const char *why)
+{
+	call_fail(call, RPC_ERR_NOT_JSONRPC, "node %s: the answer to %s is "
+	    "not a JSON-RPC 2.0 answer (%s)", call->client->url, call->method,
+	    why);
+}
+
 /* Checks the envelope. On success keeps the result. */
 static void
 answer_check(struct rpc_call *call, json_t *answer)
@@ -361,29 +369,21 @@ answer_check(struct rpc_call *call, json_t *answer)
 	json_t *error = json_object_get(answer, "error");
 
 	if (!json_is_object(answer)) {
-		call_fail(call, RPC_ERR_NOT_JSONRPC, "node %s: the answer to "
-		    "%s is not a JSON-RPC 2.0 answer (not an object)", url,
-		    call->method);
+		not_jsonrpc(call, "not an object");
 		return;
 	}
 	if (!json_is_string(version) ||
 	    strcmp(json_string_value(version), "2.0") != 0) {
-		call_fail(call, RPC_ERR_NOT_JSONRPC, "node %s: the answer to "
-		    "%s is not a JSON-RPC 2.0 answer (\"jsonrpc\" is not "
-		    "\"2.0\")", url, call->method);
+		not_jsonrpc(call, "\"jsonrpc\" is not \"2.0\"");
 		return;
 	}
 	if ((result == NULL) == (error == NULL)) {
-		call_fail(call, RPC_ERR_NOT_JSONRPC, "node %s: the answer to "
-		    "%s is not a JSON-RPC 2.0 answer (%s)", url, call->method,
-		    result ? "both \"result\" and \"error\"" :
+		not_jsonrpc(call, result ? "both \"result\" and \"error\"" :
 		    "neither \"result\" nor \"error\"");
 		return;
 	}
 	if (error != NULL && !json_is_object(error)) {
-		call_fail(call, RPC_ERR_NOT_JSONRPC, "node %s: the answer to "
-		    "%s is not a JSON-RPC 2.0 answer (\"error\" is not an "
-		    "object)", url, call->method);
+		not_jsonrpc(call, "\"error\" is not an object");
 		return;
 	}
 	/* A node that could not read our request's id answers with id null:

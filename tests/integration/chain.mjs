@@ -12,10 +12,10 @@
 // when this node process exits for any reason.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './lib.mjs';
 
 // node_modules lives in the checkout, next to tests/: find it from this
 // file's own path, so a test run from anywhere (or against a staged copy of
@@ -52,17 +52,6 @@ function installExitHook() {
       try { child.kill('SIGKILL'); } catch { /* already gone */ }
       try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
     }
-  });
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
   });
 }
 

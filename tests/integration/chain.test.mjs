@@ -5,14 +5,14 @@
 // With --user, tool_rpc runs as that user (the chain itself is test
 // infrastructure and runs as whoever runs the tests).
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
 import { hexToU8a } from '@polkadot/util';
-import { test, runTests, assert, assertEq } from './lib.mjs';
+// freePort() binds, reads and closes: a port that refuses connections.
+import { test, runTests, assert, assertEq, freePort } from './lib.mjs';
 import { startTestChain, rpc, ALICE, BOB, FUNDED_BALANCE } from './chain.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
@@ -49,17 +49,6 @@ async function toolJson(...argv) {
 
 function pidAlive(pid) {
   try { process.kill(pid, 0); return true; } catch { return false; }
-}
-
-// A port that refuses connections: bound, read, closed.
-async function closedPort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 test('the chain starts on loopback and reports the port it really uses', async () => {
@@ -146,7 +135,7 @@ test('tool_rpc call: the chain\'s errors and the client\'s limits, word for word
   r = await tool('-c', '65536', 'call', chain.url, 'state_getMetadata');
   assertEq(r.code, 1, 'exit code');
   assertEq(r.stderr.trim(), `error (too_large): node ${chain.url}: the answer to state_getMetadata is over the 64 KiB cap`, 'cap');
-  const port = await closedPort();
+  const port = await freePort();
   r = await tool('call', `http://127.0.0.1:${port}`, 'chain_getBlockHash', '[0]');
   assertEq(r.code, 1, 'exit code');
   assertEq(r.stderr.trim(), `error (unreachable): node http://127.0.0.1:${port} is not reachable (connection refused): start the node or fix node_url in the config`, 'refused');
@@ -181,7 +170,7 @@ test('tool_rpc status matches @polkadot/api: genesis, runtime, best, finalized, 
 });
 
 test('tool_rpc status against a node that is down says so and names the URL', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const r = await tool('status', `http://127.0.0.1:${port}`);
   assertEq(r.code, 1, 'exit code');
   assertEq(r.stderr.trim(), `error (unreachable): node http://127.0.0.1:${port} is not reachable (connection refused): start the node or fix node_url in the config`, 'message');
