@@ -27,6 +27,10 @@ const stop = async () => {
   process.exit(0);
 };
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, stop);
+// If whoever started us dies without stopping us (kill -9 of make run),
+// do not leave a chain behind.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) stop(); }, 1000).unref();
 chain.exited.then(({ code, signal }) => {
   if (stopping) return;
   console.error(`dev-chain: chopsticks exited on its own (code ${code}, signal ${signal})` +
