@@ -8,18 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATH_MAX_LEN 200
-
 struct sv_dec {
 	const struct metadata *md;
 	struct scale_reader *r;
 	size_t elems;
-	char path[PATH_MAX_LEN];
-	size_t path_len;
+	struct sv_path path;
 	/* The first failure: the type and the place in the value. */
 	bool recorded;
 	uint32_t fail_type;
-	char fail_path[PATH_MAX_LEN];
+	char fail_path[SV_PATH_MAX];
 };
 
 struct sv_dec *
@@ -63,31 +60,6 @@ sv_dec_count(struct sv_dec *d)
 		return scale_fail(d->r, "more than %d values in one decode",
 		    SCALE_VALUE_MAX_ELEMS);
 	return scale_ok(d->r);
-}
-
-/* Path segments: ".name" or "[i]"; cut (not failed) when too long. */
-static size_t
-path_push(struct sv_dec *d, const char *name, size_t index)
-{
-	size_t old = d->path_len;
-	int n;
-
-	if (name != NULL)
-		n = snprintf(d->path + old, sizeof(d->path) - old, ".%s", name);
-	else
-		n = snprintf(d->path + old, sizeof(d->path) - old, "[%zu]",
-		    index);
-	if (n > 0)
-		d->path_len = old + (size_t)n < sizeof(d->path) ? old +
-		    (size_t)n : sizeof(d->path) - 1;
-	return old;
-}
-
-static void
-path_pop(struct sv_dec *d, size_t old)
-{
-	d->path_len = old;
-	d->path[old] = '\0';
 }
 
 static json_t *
@@ -320,10 +292,10 @@ sv_decode_fields_list(struct sv_dec *d, const struct md_field *f, size_t n,
 	size_t i;
 
 	for (i = 0; out != NULL && i < n; i++) {
-		size_t old = path_push(d, f[i].name, i);
+		size_t old = sv_path_push(&d->path, f[i].name, i);
 		json_t *v = sv_decode_in(d, f[i].type, depth + 1);
 
-		path_pop(d, old);
+		sv_path_pop(&d->path, old);
 		if (v == NULL) {
 			json_decref(out);
 			return NULL;
@@ -345,10 +317,10 @@ decode_fields(struct sv_dec *d, const struct md_field *f, size_t n,
 		if (n == 0)
 		return json_null();
 	if (n == 1 && f[0].name == NULL) {
-		size_t old = path_push(d, NULL, 0);
+		size_t old = sv_path_push(&d->path, NULL, 0);
 		json_t *v = sv_decode_in(d, f[0].type, depth + 1);
 
-		path_pop(d, old);
+		sv_path_pop(&d->path, old);
 		return v;
 	}
 	return sv_decode_fields_list(d, f, n, depth);
@@ -372,9 +344,9 @@ decode_variant(struct sv_dec *d, const struct md_type *t, int depth)
 	}
 	if (v->nfields == 0)
 		return json_string(v->name);
-	old = path_push(d, v->name, 0);
+	old = sv_path_push(&d->path, v->name, 0);
 	inner = decode_fields(d, v->fields, v->nfields, depth);
-	path_pop(d, old);
+	sv_path_pop(&d->path, old);
 	if (inner == NULL)
 		return NULL;
 	obj = json_object();
@@ -395,10 +367,10 @@ decode_list(struct sv_dec *d, uint32_t elem, size_t count, int depth)
 		return NULL;
 	}
 	for (i = 0; arr != NULL && i < count; i++) {
-		size_t old = path_push(d, NULL, i);
+		size_t old = sv_path_push(&d->path, NULL, i);
 		json_t *v = sv_decode_in(d, elem, depth + 1);
 
-		path_pop(d, old);
+		sv_path_pop(&d->path, old);
 		if (v == NULL) {
 			json_decref(arr);
 			return NULL;
@@ -447,10 +419,10 @@ decode_def(struct sv_dec *d, const struct md_type *t, int depth)
 			return json_null();
 		arr = json_array();
 		for (count = 0; arr != NULL && count < t->ntuple; count++) {
-			size_t old = path_push(d, NULL, count);
+			size_t old = sv_path_push(&d->path, NULL, count);
 			json_t *v = sv_decode_in(d, t->tuple[count], depth + 1);
 
-			path_pop(d, old);
+			sv_path_pop(&d->path, old);
 			if (v == NULL) {
 				json_decref(arr);
 				return NULL;
@@ -485,7 +457,7 @@ sv_decode_in(struct sv_dec *d, uint32_t type, int depth)
 	if (v == NULL && !d->recorded) {
 		d->recorded = true;
 		d->fail_type = type;
-		memcpy(d->fail_path, d->path, sizeof(d->path));
+		memcpy(d->fail_path, d->path.text, sizeof(d->fail_path));
 		if (scale_ok(d->r))
 			scale_fail(d->r, "out of memory");
 	}

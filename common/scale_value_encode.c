@@ -10,13 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATH_MAX_LEN 200
-
 struct sv_enc {
 	const struct metadata *md;
 	struct scale_writer *w;
-	char path[PATH_MAX_LEN];
-	size_t path_len;
+	struct sv_path path;
 	bool failed;
 	char err[320];
 };
@@ -42,32 +39,8 @@ efail(struct sv_enc *e, uint32_t type, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	snprintf(e->err, sizeof(e->err), "type %u at value%s: %s", type,
-	    e->path_len > 0 ? e->path : " (top)", why);
+	    e->path.len > 0 ? e->path.text : " (top)", why);
 	return false;
-}
-
-static size_t
-path_push(struct sv_enc *e, const char *name, size_t index)
-{
-	size_t old = e->path_len;
-	int n;
-
-	if (name != NULL)
-		n = snprintf(e->path + old, sizeof(e->path) - old, ".%s", name);
-	else
-		n = snprintf(e->path + old, sizeof(e->path) - old, "[%zu]",
-		    index);
-	if (n > 0)
-		e->path_len = old + (size_t)n < sizeof(e->path) ? old +
-		    (size_t)n : sizeof(e->path) - 1;
-	return old;
-}
-
-static void
-path_pop(struct sv_enc *e, size_t old)
-{
-	e->path_len = old;
-	e->path[old] = '\0';
 }
 
 static bool
@@ -248,10 +221,10 @@ enc_list(struct sv_enc *e, uint32_t type, uint32_t elem, const json_t *v,
 	size_t i;
 
 	for (i = 0; i < json_array_size(v); i++) {
-		size_t old = path_push(e, NULL, i);
+		size_t old = sv_path_push(&e->path, NULL, i);
 		bool ok = enc_in(e, elem, json_array_get(v, i), depth + 1);
 
-		path_pop(e, old);
+		sv_path_pop(&e->path, old);
 		if (!ok)
 			return false;
 	}
@@ -308,10 +281,10 @@ enc_fields(struct sv_enc *e, uint32_t type, const struct md_field *f,
 		return efail(e, type, "expected null (no fields)");
 	}
 	if (n == 1 && !named) {
-		size_t old = path_push(e, NULL, 0);
+		size_t old = sv_path_push(&e->path, NULL, 0);
 		bool ok = enc_in(e, f[0].type, v, depth + 1);
 
-		path_pop(e, old);
+		sv_path_pop(&e->path, old);
 		return ok;
 	}
 	if (named && json_is_object(v)) {
@@ -336,9 +309,9 @@ enc_fields(struct sv_enc *e, uint32_t type, const struct md_field *f,
 			if (x == NULL)
 				return efail(e, type, "field \"%s\" is missing",
 				    f[i].name != NULL ? f[i].name : "?");
-			old = path_push(e, f[i].name, i);
+			old = sv_path_push(&e->path, f[i].name, i);
 			ok = enc_in(e, f[i].type, x, depth + 1);
-			path_pop(e, old);
+			sv_path_pop(&e->path, old);
 			if (!ok)
 				return false;
 		}
@@ -348,10 +321,10 @@ enc_fields(struct sv_enc *e, uint32_t type, const struct md_field *f,
 		return efail(e, type, "expected %s of %zu fields", named ?
 		    "an object or an array" : "an array", n);
 	for (i = 0; i < n; i++) {
-		size_t old = path_push(e, f[i].name, i);
+		size_t old = sv_path_push(&e->path, f[i].name, i);
 		bool ok = enc_in(e, f[i].type, json_array_get(v, i), depth + 1);
 
-		path_pop(e, old);
+		sv_path_pop(&e->path, old);
 		if (!ok)
 			return false;
 	}
@@ -384,9 +357,9 @@ enc_variant(struct sv_enc *e, const struct md_type *t, const json_t *v,
 	if (var == NULL)
 		return efail(e, t->id, "no variant \"%.60s\"", name);
 	scale_write_u8(e->w, var->index);
-	old = path_push(e, var->name, 0);
+	old = sv_path_push(&e->path, var->name, 0);
 	ok = enc_fields(e, t->id, var->fields, var->nfields, payload, depth);
-	path_pop(e, old);
+	sv_path_pop(&e->path, old);
 	return ok && writer_ok(e, t->id);
 }
 
@@ -484,11 +457,11 @@ enc_in(struct sv_enc *e, uint32_t type, const json_t *v, int depth)
 			return efail(e, type, "expected an array of %zu",
 			    t->ntuple);
 		for (size_t i = 0; i < t->ntuple; i++) {
-			size_t old = path_push(e, NULL, i);
+			size_t old = sv_path_push(&e->path, NULL, i);
 			bool ok = enc_in(e, t->tuple[i], json_array_get(v, i),
 			    depth + 1);
 
-			path_pop(e, old);
+			sv_path_pop(&e->path, old);
 			if (!ok)
 				return false;
 		}

@@ -28,6 +28,16 @@ bool sv_prim_signed(enum md_prim prim);
 bool sv_bitseq_layout(const struct metadata *md, const struct md_type *t,
     size_t *width, bool *msb0, char *err, size_t errlen);
 
+/* Where in a value the codec is, for errors: ".name" and "[i]" segments,
+ * cut (never failed) when too long. push returns what pop restores. */
+#define SV_PATH_MAX 200
+struct sv_path {
+	char text[SV_PATH_MAX];
+	size_t len;
+};
+size_t sv_path_push(struct sv_path *p, const char *name, size_t index);
+void sv_path_pop(struct sv_path *p, size_t old);
+
 /* The outer event record type from System.Events (Vec<EventRecord>). */
 const struct md_type *sv_event_record_type(const struct metadata *md,
     uint32_t *vec_type);

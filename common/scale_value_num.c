@@ -116,6 +116,30 @@ sv_decimal_to_le(const char *s, uint8_t *le, size_t n, bool is_signed)
 	return true;
 }
 
+size_t
+sv_path_push(struct sv_path *p, const char *name, size_t index)
+{
+	size_t old = p->len;
+	int n;
+
+	if (name != NULL)
+		n = snprintf(p->text + old, sizeof(p->text) - old, ".%s", name);
+	else
+		n = snprintf(p->text + old, sizeof(p->text) - old, "[%zu]",
+		    index);
+	if (n > 0)
+		p->len = old + (size_t)n < sizeof(p->text) ? old + (size_t)n :
+		    sizeof(p->text) - 1;
+	return old;
+}
+
+void
+sv_path_pop(struct sv_path *p, size_t old)
+{
+	p->len = old;
+	p->text[old] = '\0';
+}
+
 bool
 sv_is_u8(const struct metadata *md, uint32_t type)
 {
