@@ -234,42 +234,44 @@ signature_form(const struct metadata *md, enum key_scheme scheme,
 	return 0;
 }
 
-/* call ‖ extra ‖ implicit, hashed when long. */
+/* call ‖ extra ‖ implicit, or its blake2b-256 when long: hashed in
+ * place, so a 10 MiB set_code call is not copied for it. */
 static uint8_t *
 payload_to_sign(const uint8_t *call, size_t call_len, const uint8_t *extra,
     size_t extra_len, const uint8_t *implicit, size_t implicit_len,
     size_t *out_len, char *err, size_t errlen)
 {
-	struct scale_writer w;
-	uint8_t *raw, *hash;
-	size_t raw_len;
+	const uint8_t *part[3] = { call, extra, implicit };
+	size_t part_len[3] = { call_len, extra_len, implicit_len };
+	size_t total = call_len + extra_len + implicit_len, i, at = 0;
+	crypto_generichash_state st;
+	uint8_t *out;
 
-	scale_writer_init(&w, EXTRINSIC_MAX_BYTES);
-	scale_write_raw(&w, call, call_len);
-	if (extra_len > 0)
-		scale_write_raw(&w, extra, extra_len);
-	if (implicit_len > 0)
-		scale_write_raw(&w, implicit, implicit_len);
-	if (!scale_writer_ok(&w)) {
-		snprintf(err, errlen, "signed payload: %s", w.why);
-		scale_writer_free(&w);
-		return NULL;
+	*out_len = 0;
+	if (total > EXTRINSIC_PAYLOAD_HASH_OVER) {
+		if ((out = malloc(EXTRINSIC_HASH_LEN)) == NULL)
+			goto oom;
+		crypto_generichash_init(&st, NULL, 0, EXTRINSIC_HASH_LEN);
+		for (i = 0; i < 3; i++)
+			if (part_len[i] > 0)
+				crypto_generichash_update(&st, part[i],
+				    part_len[i]);
+		crypto_generichash_final(&st, out, EXTRINSIC_HASH_LEN);
+		*out_len = EXTRINSIC_HASH_LEN;
+		return out;
 	}
-	raw = scale_writer_take(&w, &raw_len);
-	if (raw == NULL || raw_len <= EXTRINSIC_PAYLOAD_HASH_OVER) {
-		if (raw == NULL)
-			snprintf(err, errlen, "signed payload: out of memory");
-		*out_len = raw_len;
-		return raw;
+	if ((out = malloc(total)) == NULL)
+		goto oom;
+	for (i = 0; i < 3; i++) {
+		if (part_len[i] > 0)
+			memcpy(out + at, part[i], part_len[i]);
+		at += part_len[i];
 	}
-	if ((hash = malloc(EXTRINSIC_HASH_LEN)) != NULL)
-		crypto_generichash(hash, EXTRINSIC_HASH_LEN, raw, raw_len,
-		    NULL, 0);
-	else
-		snprintf(err, errlen, "signed payload: out of memory");
-	free(raw);
-	*out_len = EXTRINSIC_HASH_LEN;
-	return hash;
+	*out_len = total;
+	return out;
+oom:
+	snprintf(err, errlen, "signed payload: out of memory");
+	return NULL;
 }
 
 int

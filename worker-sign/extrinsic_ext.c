@@ -47,23 +47,27 @@ half_nothing(const struct ext_ctx *x, uint32_t type, struct scale_writer *w)
 }
 
 static int
-half_spec_version(const struct ext_ctx *x, uint32_t type,
-    struct scale_writer *w)
+write_u32(const struct ext_ctx *x, uint32_t type, struct scale_writer *w,
+    uint32_t value)
 {
 	if (!xt_is_primitive(x->md, type, MD_U32))
 		return refuse_shape(x, type, "a u32");
-	scale_write_u32(w, x->p->spec_version);
+	scale_write_u32(w, value);
 	return 0;
+}
+
+static int
+half_spec_version(const struct ext_ctx *x, uint32_t type,
+    struct scale_writer *w)
+{
+	return write_u32(x, type, w, x->p->spec_version);
 }
 
 static int
 half_tx_version(const struct ext_ctx *x, uint32_t type,
     struct scale_writer *w)
 {
-	if (!xt_is_primitive(x->md, type, MD_U32))
-		return refuse_shape(x, type, "a u32");
-	scale_write_u32(w, x->p->transaction_version);
-	return 0;
+	return write_u32(x, type, w, x->p->transaction_version);
 }
 
 static int
@@ -115,21 +119,25 @@ half_era(const struct ext_ctx *x, uint32_t type, struct scale_writer *w)
 }
 
 static int
-half_nonce(const struct ext_ctx *x, uint32_t type, struct scale_writer *w)
+write_compact(const struct ext_ctx *x, uint32_t type, struct scale_writer *w,
+    uint64_t value, const char *what)
 {
 	if (!xt_is_compact_uint(x->md, type))
-		return refuse_shape(x, type, "a Compact nonce");
-	scale_write_compact(w, x->p->nonce);
+		return refuse_shape(x, type, what);
+	scale_write_compact(w, value);
 	return 0;
+}
+
+static int
+half_nonce(const struct ext_ctx *x, uint32_t type, struct scale_writer *w)
+{
+	return write_compact(x, type, w, x->p->nonce, "a Compact nonce");
 }
 
 static int
 half_tip(const struct ext_ctx *x, uint32_t type, struct scale_writer *w)
 {
-	if (!xt_is_compact_uint(x->md, type))
-		return refuse_shape(x, type, "a Compact tip");
-	scale_write_compact(w, x->p->tip);
-	return 0;
+	return write_compact(x, type, w, x->p->tip, "a Compact tip");
 }
 
 /* An Option (or any enum) whose None has no fields: its index. */

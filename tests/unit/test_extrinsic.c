@@ -142,52 +142,35 @@ params_init(struct extrinsic_params *p, bool mortal)
 	}
 }
 
-/* Signers for tests: a bare keypair behind the callback. */
-static int
-sign_ed25519(void *arg, size_t index, const uint8_t *msg, size_t len,
-    uint8_t *sig, size_t cap, size_t *sig_len, char *err, size_t errlen)
-{
-	(void)index;
-	(void)err;
-	(void)errlen;
-	if (cap < ED25519_SIGNATURE_LEN || ed25519_sign(sig, arg, msg,
-	    len) != 0)
-		return -1;
-	*sig_len = ED25519_SIGNATURE_LEN;
-	return 0;
-}
-
-static int
-sign_sr25519(void *arg, size_t index, const uint8_t *msg, size_t len,
-    uint8_t *sig, size_t cap, size_t *sig_len, char *err, size_t errlen)
-{
-	(void)index;
-	(void)err;
-	(void)errlen;
-	if (cap < SR25519_SIGNATURE_LEN || sr25519_sign(sig, arg,
-	    (const uint8_t *)SR25519_SUBSTRATE_CONTEXT,
-	    strlen(SR25519_SUBSTRATE_CONTEXT), msg, len) != 0)
-		return -1;
-	*sig_len = SR25519_SIGNATURE_LEN;
-	return 0;
-}
-
-static int
-sign_sphincs(void *arg, size_t index, const uint8_t *msg, size_t len,
-    uint8_t *sig, size_t cap, size_t *sig_len, char *err, size_t errlen)
-{
-	(void)index;
-	(void)err;
-	(void)errlen;
-	if (cap < SPHINCS_SIG_BYTES || sphincs_sign(sig, msg, len, arg,
-	    NULL) != 0)
-		return -1;
-	*sig_len = SPHINCS_SIG_BYTES;
-	return 0;
-}
-
+/* Signers for tests: a bare keypair behind the callback; arg points to
+ * one of the three key variables below. */
 static struct ed25519_keypair ed_kp;
 static struct sr25519_keypair sr_kp;
+static uint8_t qh_sk[SPHINCS_SK_BYTES];
+
+static int
+sign_test_key(void *arg, size_t index, const uint8_t *msg, size_t len,
+    uint8_t *sig, size_t cap, size_t *sig_len, char *err, size_t errlen)
+{
+	int rc = -1;
+
+	(void)index;
+	(void)err;
+	(void)errlen;
+	if (arg == &ed_kp && cap >= ED25519_SIGNATURE_LEN) {
+		rc = ed25519_sign(sig, &ed_kp, msg, len);
+		*sig_len = ED25519_SIGNATURE_LEN;
+	} else if (arg == &sr_kp && cap >= SR25519_SIGNATURE_LEN) {
+		rc = sr25519_sign(sig, &sr_kp, (const uint8_t *)
+		    SR25519_SUBSTRATE_CONTEXT,
+		    strlen(SR25519_SUBSTRATE_CONTEXT), msg, len);
+		*sig_len = SR25519_SIGNATURE_LEN;
+	} else if (arg == qh_sk && cap >= SPHINCS_SIG_BYTES) {
+		rc = sphincs_sign(sig, msg, len, qh_sk, NULL);
+		*sig_len = SPHINCS_SIG_BYTES;
+	}
+	return rc;
+}
 
 static void
 ed25519_signer(struct extrinsic_signer *s)
@@ -204,7 +187,7 @@ ed25519_signer(struct extrinsic_signer *s)
 	memcpy(s->public_key, ed_kp.public_key, 32);
 	s->public_len = 32;
 	memcpy(s->account_id, ed_kp.public_key, 32);
-	s->sign = sign_ed25519;
+	s->sign = sign_test_key;
 	s->arg = &ed_kp;
 }
 
@@ -221,7 +204,7 @@ sr25519_signer(struct extrinsic_signer *s)
 	memcpy(s->public_key, sr_kp.public_key, 32);
 	s->public_len = 32;
 	memcpy(s->account_id, sr_kp.public_key, 32);
-	s->sign = sign_sr25519;
+	s->sign = sign_test_key;
 	s->arg = &sr_kp;
 }
 
@@ -877,8 +860,6 @@ qh_build(struct qh_registry *q, bool flat)
 	    METADATA_NO_TYPE;
 }
 
-static uint8_t qh_sk[SPHINCS_SK_BYTES];
-
 static void
 sphincs_signer(struct extrinsic_signer *s)
 {
@@ -893,7 +874,7 @@ sphincs_signer(struct extrinsic_signer *s)
 	s->scheme = KEY_SCHEME_SPHINCS;
 	s->public_len = SPHINCS_PK_BYTES;
 	keccak256(s->account_id, s->public_key, SPHINCS_PK_BYTES);
-	s->sign = sign_sphincs;
+	s->sign = sign_test_key;
 	s->arg = qh_sk;
 }
 
