@@ -93,7 +93,7 @@ write_address_id(const struct metadata *md, uint32_t type,
 		return -1;
 	}
 	if (v->nfields != 1 || !xt_is_byte_array(md, v->fields[0].type, 32)) {
-		snprintf(err, errlen, "this chain's address variant Id in %s "
+		snprintf(err, errlen, "this chain's address variant Id in type %s "
 		    "does not hold a 32-byte account id", xt_type_desc(md,
 		    type, desc, sizeof(desc)));
 		return -1;
@@ -222,7 +222,7 @@ signature_form(const struct metadata *md, enum key_scheme scheme,
 	}
 	if (!fields_bytes(md, v, type, &total) ||
 	    (total != sig_len && total != sig_len + pk_len)) {
-		snprintf(err, errlen, "this chain's signature %s%s in %s is "
+		snprintf(err, errlen, "this chain's signature %s%s in type %s is "
 		    "not %zu bytes (a %s signature) nor %zu (the signature "
 		    "and its public key)", v != NULL ? "variant " : "",
 		    v != NULL ? v->name : "", xt_type_desc(md, type, desc,

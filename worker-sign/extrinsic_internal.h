@@ -32,7 +32,8 @@ bool xt_is_compact_uint(const struct metadata *md, uint32_t type);
  * number, an enum): those have no single fixed byte layout. */
 bool xt_byte_layout(const struct metadata *md, uint32_t type, size_t *lens,
     size_t max, size_t *n);
-/* A short description of a type for an error: "type 12 (sp_core::H256)". */
+/* A short description of a type for an error, to follow the word "type":
+ * "sp_core::H256 (id 12)", "4 (a primitive)". */
 const char *xt_type_desc(const struct metadata *md, uint32_t type,
     char *buf, size_t bufsize);
 

@@ -136,11 +136,11 @@ xt_type_desc(const struct metadata *md, uint32_t type, char *buf,
 	const struct md_type *t = metadata_type(md, type);
 
 	if (t == NULL)
-		snprintf(buf, bufsize, "type %u (missing)", type);
+		snprintf(buf, bufsize, "%u (missing)", type);
 	else if (t->path[0] != '\0')
-		snprintf(buf, bufsize, "type %u (%s)", type, t->path);
+		snprintf(buf, bufsize, "%s (id %u)", t->path, type);
 	else
-		snprintf(buf, bufsize, "type %u (a %s)", type,
+		snprintf(buf, bufsize, "%u (a %s)", type,
 		    (unsigned)t->def < sizeof(defs) / sizeof(defs[0]) ?
 		    defs[t->def] : "?");
 	return buf;
