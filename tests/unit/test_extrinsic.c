@@ -172,6 +172,20 @@ sign_test_key(void *arg, size_t index, const uint8_t *msg, size_t len,
 	return rc;
 }
 
+/* A signer for a 32-byte public key that is its own account id. */
+static void
+bare_signer(struct extrinsic_signer *s, enum key_scheme scheme,
+    const uint8_t pk[32], void *key)
+{
+	memset(s, 0, sizeof(*s));
+	s->scheme = scheme;
+	memcpy(s->public_key, pk, 32);
+	s->public_len = 32;
+	memcpy(s->account_id, pk, 32);
+	s->sign = sign_test_key;
+	s->arg = key;
+}
+
 static void
 ed25519_signer(struct extrinsic_signer *s)
 {
@@ -182,13 +196,7 @@ ed25519_signer(struct extrinsic_signer *s)
 		seed[i] = (uint8_t)(i + 1);
 	if (ed25519_keypair_from_seed(&ed_kp, seed) != 0)
 		exit(2);
-	memset(s, 0, sizeof(*s));
-	s->scheme = KEY_SCHEME_ED25519;
-	memcpy(s->public_key, ed_kp.public_key, 32);
-	s->public_len = 32;
-	memcpy(s->account_id, ed_kp.public_key, 32);
-	s->sign = sign_test_key;
-	s->arg = &ed_kp;
+	bare_signer(s, KEY_SCHEME_ED25519, ed_kp.public_key, &ed_kp);
 }
 
 static void
@@ -199,13 +207,7 @@ sr25519_signer(struct extrinsic_signer *s)
 	memset(seed, 0x42, sizeof(seed));
 	if (sr25519_keypair_from_mini_secret(&sr_kp, seed) != 0)
 		exit(2);
-	memset(s, 0, sizeof(*s));
-	s->scheme = KEY_SCHEME_SR25519;
-	memcpy(s->public_key, sr_kp.public_key, 32);
-	s->public_len = 32;
-	memcpy(s->account_id, sr_kp.public_key, 32);
-	s->sign = sign_test_key;
-	s->arg = &sr_kp;
+	bare_signer(s, KEY_SCHEME_SR25519, sr_kp.public_key, &sr_kp);
 }
 
 static void
