@@ -25,6 +25,8 @@ enum ipc_type {
 	/* front -> sign worker; answered with IPC_FRONT_REPLY */
 	IPC_SIGN_SIGNER_REQUEST = 50,	/* empty: GET /api/signer */
 	IPC_SIGN_CHAIN_REQUEST = 51,	/* empty: GET /api/chain */
+	IPC_SIGN_UPGRADE_START = 52,	/* string: request JSON with the
+					   artifact record; fd: its file */
 	/* build worker -> supervisor */
 	IPC_SUPERVISOR_STATUS = 40, /* string: one line for systemd STATUS= */
 };

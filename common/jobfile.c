@@ -12,11 +12,11 @@
 
 #include "fsutil.h"
 
-static int
-job_path(char *out, size_t outlen, const char *state_dir, uint64_t job_id,
-    const char *suffix)
+int
+jobfile_path_in(char *out, size_t outlen, const char *state_dir,
+    const char *kind, uint64_t job_id, const char *suffix)
 {
-	int n = snprintf(out, outlen, "%s/jobs/%" PRIu64 "%s", state_dir,
+	int n = snprintf(out, outlen, "%s/%s/%" PRIu64 "%s", state_dir, kind,
 	    job_id, suffix);
 	if (n < 0 || (size_t)n >= outlen) {
 		errno = ENAMETOOLONG;
@@ -29,14 +29,16 @@ int
 jobfile_record_path(char *out, size_t outlen, const char *state_dir,
     uint64_t job_id)
 {
-	return job_path(out, outlen, state_dir, job_id, ".json");
+	return jobfile_path_in(out, outlen, state_dir, JOBFILE_JOBS, job_id,
+	    ".json");
 }
 
 int
 jobfile_events_path(char *out, size_t outlen, const char *state_dir,
     uint64_t job_id)
 {
-	return job_path(out, outlen, state_dir, job_id, ".events");
+	return jobfile_path_in(out, outlen, state_dir, JOBFILE_JOBS, job_id,
+	    ".events");
 }
 
 /* Strictly decimal, no sign, no leading zero, at most 18 digits so it can
@@ -201,9 +203,15 @@ record_name_id(const char *name)
 uint64_t *
 jobfile_list_ids(const char *state_dir, size_t *count)
 {
+	return jobfile_list_ids_in(state_dir, JOBFILE_JOBS, count);
+}
+
+uint64_t *
+jobfile_list_ids_in(const char *state_dir, const char *kind, size_t *count)
+{
 	char dir[1200];
 	*count = 0;
-	if (snprintf(dir, sizeof(dir), "%s/jobs", state_dir) >=
+	if (snprintf(dir, sizeof(dir), "%s/%s", state_dir, kind) >=
 	    (int)sizeof(dir))
 		return NULL;
 	DIR *d = opendir(dir);
@@ -237,9 +245,16 @@ jobfile_list_ids(const char *state_dir, size_t *count)
 json_t *
 jobfile_load_record(const char *state_dir, uint64_t id)
 {
+	return jobfile_load_record_in(state_dir, JOBFILE_JOBS, id);
+}
+
+json_t *
+jobfile_load_record_in(const char *state_dir, const char *kind, uint64_t id)
+{
 	char path[1200];
 	size_t len;
-	if (jobfile_record_path(path, sizeof(path), state_dir, id) != 0)
+	if (jobfile_path_in(path, sizeof(path), state_dir, kind, id, ".json")
+	    != 0)
 		return NULL;
 	char *text = fs_read_capped(path, JOB_RECORD_MAX, &len);
 	if (text == NULL)

@@ -4,7 +4,9 @@
  *   <state>/jobs/<id>.json    the job record, replaced atomically
  *   <state>/jobs/<id>.events  the event log, append-only, one event a line:
  *                             "<id> <name> <compact JSON>\n"
- */
+ *
+ * Upgrades, written by the sign worker, have the same shape under
+ * <state>/upgrades/: the *_in functions take that directory's name. */
 #ifndef RTFORGE_JOBFILE_H
 #define RTFORGE_JOBFILE_H
 
@@ -25,6 +27,12 @@ struct job_event {
 	size_t data_len;
 };
 
+#define JOBFILE_JOBS "jobs"
+#define JOBFILE_UPGRADES "upgrades"
+
+/* <state_dir>/<kind>/<id><suffix>; 0, or -1 (ENAMETOOLONG). */
+int jobfile_path_in(char *out, size_t outlen, const char *state_dir,
+    const char *kind, uint64_t job_id, const char *suffix);
 int jobfile_record_path(char *out, size_t outlen, const char *state_dir,
     uint64_t job_id);
 int jobfile_events_path(char *out, size_t outlen, const char *state_dir,
@@ -48,11 +56,15 @@ bool jobfile_event_is_terminal(const char *name);
  * directory cannot be read). */
 #define JOB_IDS_MAX 100000
 uint64_t *jobfile_list_ids(const char *state_dir, size_t *count);
+uint64_t *jobfile_list_ids_in(const char *state_dir, const char *kind,
+    size_t *count);
 
 /* A job record parsed as a JSON object, or NULL when it is missing, over
  * JOB_RECORD_MAX, or not a JSON object (a torn write). */
 struct json_t;
 struct json_t *jobfile_load_record(const char *state_dir, uint64_t id);
+struct json_t *jobfile_load_record_in(const char *state_dir,
+    const char *kind, uint64_t id);
 
 /* Reads complete event lines from fd starting at byte *offset, calls fn for
  * each event whose id >= from_id, and stops after about max_bytes of

@@ -12,6 +12,7 @@
 
 #include "chan.h"
 #include "front.h"
+#include "jobfile.h"
 #include "ipc.h"
 #include "log.h"
 #include "role.h"
@@ -23,7 +24,8 @@ struct front fr;
 
 static const uint32_t worker_permits[] = { IPC_FRONT_REPLY,
 	IPC_FRONT_BUILD_EVENT, IPC_FRONT_STATUS };
-static const uint32_t sign_permits[] = { IPC_FRONT_REPLY, IPC_FRONT_STATUS };
+static const uint32_t sign_permits[] = { IPC_FRONT_REPLY, IPC_FRONT_STATUS,
+	IPC_FRONT_BUILD_EVENT };
 
 struct pending {
 	uint32_t id;
@@ -33,6 +35,7 @@ struct pending {
 	worker_reply_fn fn;
 	void *arg;
 	struct event *timer;
+	int timeout_seconds;
 	LIST_ENTRY(pending) entry;
 };
 static LIST_HEAD(, pending) pendings = LIST_HEAD_INITIALIZER(pendings);
@@ -72,7 +75,7 @@ pending_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	snprintf(msg, sizeof(msg), "the %s worker did not answer within %d s; "
 	    "check GET /healthz and try again", p->worker->name,
-	    FRONT_WORKER_REPLY_TIMEOUT);
+	    p->timeout_seconds);
 	pending_fail(p, 504, msg);
 }
 
@@ -88,6 +91,16 @@ front_ask_worker(struct worker_link *w, struct evhttp_request *req,
     uint32_t type, const char *json_payload, const uint64_t *u64_payload,
     worker_reply_fn fn, void *arg)
 {
+	struct worker_ask ask = { .type = type, .json = json_payload,
+		.u64 = u64_payload, .fd = -1,
+		.timeout_seconds = FRONT_WORKER_REPLY_TIMEOUT };
+	front_ask_worker_with(w, req, &ask, fn, arg);
+}
+
+void
+front_ask_worker_with(struct worker_link *w, struct evhttp_request *req,
+    const struct worker_ask *ask, worker_reply_fn fn, void *arg)
+{
 	static struct ipc_msg m;
 	if (w->chan == NULL) {
 		worker_unavailable(req, w);
@@ -99,15 +112,19 @@ front_ask_worker(struct worker_link *w, struct evhttp_request *req,
 		return;
 	}
 	p->id = ++fr.next_request_id;
-	ipc_msg_init(&m, type, p->id);
+	ipc_msg_init(&m, ask->type, p->id);
 	int r = 0;
-	if (json_payload)
-		r |= ipc_add_string(&m, json_payload);
-	if (u64_payload)
-		r |= ipc_add_u64(&m, *u64_payload);
-	if (r != 0 || chan_send(w->chan, &m) != 0) {
+	if (ask->json)
+		r |= ipc_add_string(&m, ask->json);
+	if (ask->u64)
+		r |= ipc_add_u64(&m, *ask->u64);
+	if (ask->fd >= 0)
+		r |= ipc_add_fd(&m, ask->fd);
+	r = r != 0 ? r : chan_send(w->chan, &m) != 0 ? 2 : 0;
+	ipc_msg_clear(&m);
+	if (r != 0) {
 		free(p);
-		if (r != 0)
+		if (r != 2)
 			http_reply_error(req, 413, "request too large");
 		else
 			worker_unavailable(req, w);
@@ -119,7 +136,8 @@ front_ask_worker(struct worker_link *w, struct evhttp_request *req,
 	p->fn = fn;
 	p->arg = arg;
 	p->timer = evtimer_new(fr.base, pending_timeout, p);
-	struct timeval tv = { .tv_sec = FRONT_WORKER_REPLY_TIMEOUT };
+	p->timeout_seconds = ask->timeout_seconds;
+	struct timeval tv = { .tv_sec = ask->timeout_seconds };
 	evtimer_add(p->timer, &tv);
 	evhttp_connection_set_closecb(p->evcon, pending_client_gone, p);
 	LIST_INSERT_HEAD(&pendings, p, entry);
@@ -163,7 +181,8 @@ take_reply(const struct worker_link *w, struct ipc_msg *m, char *err,
 }
 
 static int
-take_event(struct ipc_msg *m, char *err, size_t len)
+take_event(const struct worker_link *w, struct ipc_msg *m, char *err,
+    size_t len)
 {
 	uint64_t job, id;
 	const char *name, *data;
@@ -178,7 +197,10 @@ take_event(struct ipc_msg *m, char *err, size_t len)
 	}
 	memcpy(namebuf, name, nlen);
 	namebuf[nlen] = '\0';
-	sse_on_event(job, id, namebuf, data, dlen);
+	sse_on_event(w == &fr.sign ? JOBFILE_UPGRADES : JOBFILE_JOBS, job, id,
+	    namebuf, data, dlen);
+	if (w == &fr.sign)
+		upgrade_routes_on_event(job, namebuf, data, dlen);
 	return 0;
 }
 
@@ -212,7 +234,7 @@ worker_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 	case IPC_FRONT_REPLY:
 		return take_reply(w, m, err, len);
 	case IPC_FRONT_BUILD_EVENT:
-		return take_event(m, err, len);
+		return take_event(w, m, err, len);
 	default:
 		return take_status(w, m, err, len);
 	}
@@ -263,7 +285,7 @@ on_channel(uint32_t peer, int fd, void *arg)
 		worker_closed(w->chan, "replaced by a new channel", w);
 	bool build = w == &fr.build;
 	w->chan = chan_new(fr.base, fd, w->name, build ? worker_permits :
-	    sign_permits, build ? 3 : 2, worker_msg, worker_closed, w);
+	    sign_permits, 3, worker_msg, worker_closed, w);
 	w->connected_at = time(NULL);
 	ask_status(w);
 }

@@ -49,9 +49,35 @@ typedef void (*worker_reply_fn)(struct evhttp_request *req, unsigned status,
 void front_ask_worker(struct worker_link *w, struct evhttp_request *req,
     uint32_t type, const char *json_payload, const uint64_t *u64_payload,
     worker_reply_fn fn, void *arg);
+/* The same with a descriptor to pass (kept by the caller: the frame
+ * carries a dup) and its own reply deadline. */
+struct worker_ask {
+	uint32_t type;
+	const char *json;		/* or NULL */
+	const uint64_t *u64;		/* or NULL */
+	int fd;				/* or -1 */
+	int timeout_seconds;
+};
+void front_ask_worker_with(struct worker_link *w, struct evhttp_request *req,
+    const struct worker_ask *ask, worker_reply_fn fn, void *arg);
 
 /* routes.c */
 void routes_dispatch(struct evhttp_request *req, void *arg);
+/* True when req uses want (GET also takes HEAD); else answers 405. */
+bool front_is_method(struct evhttp_request *req, enum evhttp_cmd_type want,
+    const char *allow);
+/* Where an SSE client resumes (Last-Event-ID or ?last_event_id=); 0, or
+ * -1 after answering 400. */
+int front_resume_point(struct evhttp_request *req, uint64_t *last_id);
+
+/* upgrade_routes.c: /api/upgrade... (rest starts after "/api/upgrade") */
+void upgrade_routes_dispatch(struct evhttp_request *req, const char *rest);
+/* Every upgrade event from the sign worker, to answer "wait": true. */
+void upgrade_routes_on_event(uint64_t upgrade_id, const char *name,
+    const char *data, size_t data_len);
+
+/* upload.c: POST /api/upgrade/upload */
+void upload_route(struct evhttp_request *req);
 
 /* http_util.c */
 void http_reply_json(struct evhttp_request *req, int status, json_t *body);
@@ -68,10 +94,13 @@ const char *http_method_name(enum evhttp_cmd_type cmd);
 /* sse.c */
 void sse_init(void);
 /* Starts streaming job events to req, beginning after last_id. */
-void sse_subscribe(struct evhttp_request *req, uint64_t job_id,
+/* kind: JOBFILE_JOBS or JOBFILE_UPGRADES (a static string). */
+void sse_subscribe(struct evhttp_request *req, const char *kind,
+    uint64_t job_id,
     uint64_t last_id);
 /* A live event from the build worker. */
-void sse_on_event(uint64_t job_id, uint64_t event_id, const char *name,
+void sse_on_event(const char *kind, uint64_t job_id, uint64_t event_id,
+    const char *name,
     const char *data, size_t data_len);
 size_t sse_subscriber_count(void);
 
@@ -79,6 +108,7 @@ size_t sse_subscriber_count(void);
 json_t *jobs_view_list(size_t limit);
 json_t *jobs_view_one(uint64_t job_id);
 bool jobs_view_exists(uint64_t job_id);
+#define JOBS_VIEW_ARTIFACTS_MAX 500
 json_t *jobs_view_artifacts(size_t limit);
 /* Adds "verdict" and "verdict_reason" to each runtime artifact of a
  * jobs_view_artifacts() answer, against the chain's runtime object. */

@@ -16,10 +16,9 @@
 #include "sse_format.h"
 
 #define JOBS_LIST_DEFAULT 50
-#define JOBS_LIST_MAX 500
 
-static bool
-is_method(struct evhttp_request *req, enum evhttp_cmd_type want,
+bool
+front_is_method(struct evhttp_request *req, enum evhttp_cmd_type want,
     const char *allow)
 {
 	enum evhttp_cmd_type got = evhttp_request_get_command(req);
@@ -56,7 +55,7 @@ static void
 route_build_start(struct evhttp_request *req, bool node)
 {
 	char err[512];
-	if (!is_method(req, EVHTTP_REQ_POST, "POST"))
+	if (!front_is_method(req, EVHTTP_REQ_POST, "POST"))
 		return;
 	json_t *body = http_read_json_body(req, FRONT_BODY_MAX);
 	if (body == NULL)
@@ -87,16 +86,9 @@ route_build_start(struct evhttp_request *req, bool node)
 	free(text);
 }
 
-static void
-route_job_stream(struct evhttp_request *req, uint64_t id)
+int
+front_resume_point(struct evhttp_request *req, uint64_t *last_id)
 {
-	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
-		return;
-	if (id == 0 || !jobs_view_exists(id)) {
-		http_reply_error(req, 404, "no such job; list jobs with GET "
-		    "%sapi/build/jobs", fr.cfg.base_path);
-		return;
-	}
 	const char *header = evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "Last-Event-ID");
 	struct evkeyvalq query;
@@ -105,15 +97,28 @@ route_job_stream(struct evhttp_request *req, uint64_t id)
 	TAILQ_INIT(&query);
 	if (q && evhttp_parse_query_str(q, &query) == 0)
 		from_query = evhttp_find_header(&query, "last_event_id");
-	uint64_t last_id;
-	int r = sse_resume_point(header, from_query, &last_id);
+	int r = sse_resume_point(header, from_query, last_id);
 	evhttp_clear_headers(&query);
-	if (r != 0) {
+	if (r != 0)
 		http_reply_error(req, 400, "Last-Event-ID (or last_event_id) "
 		    "must be a decimal event id");
+	return r;
+}
+
+static void
+route_job_stream(struct evhttp_request *req, uint64_t id)
+{
+	if (!front_is_method(req, EVHTTP_REQ_GET, "GET"))
+		return;
+	if (id == 0 || !jobs_view_exists(id)) {
+		http_reply_error(req, 404, "no such job; list jobs with GET "
+		    "%sapi/build/jobs", fr.cfg.base_path);
 		return;
 	}
-	sse_subscribe(req, id, last_id);
+	uint64_t last_id;
+	if (front_resume_point(req, &last_id) != 0)
+		return;
+	sse_subscribe(req, JOBFILE_JOBS, id, last_id);
 }
 
 static void
@@ -137,7 +142,7 @@ route_job(struct evhttp_request *req, uint64_t id)
 		    reply_passthrough, NULL);
 		return;
 	}
-	if (!is_method(req, EVHTTP_REQ_GET, "GET, DELETE"))
+	if (!front_is_method(req, EVHTTP_REQ_GET, "GET, DELETE"))
 		return;
 	json_t *job = id ? jobs_view_one(id) : NULL;
 	if (job == NULL) {
@@ -151,7 +156,7 @@ route_job(struct evhttp_request *req, uint64_t id)
 static void
 route_jobs(struct evhttp_request *req)
 {
-	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+	if (!front_is_method(req, EVHTTP_REQ_GET, "GET"))
 		return;
 	http_reply_json(req, 200, json_pack("{s:o}", "jobs",
 	    jobs_view_list(JOBS_LIST_DEFAULT)));
@@ -164,7 +169,7 @@ artifacts_with_chain(struct evhttp_request *req, unsigned status,
     json_t *chain, void *arg)
 {
 	(void)arg;
-	json_t *list = jobs_view_artifacts(JOBS_LIST_MAX);
+	json_t *list = jobs_view_artifacts(JOBS_VIEW_ARTIFACTS_MAX);
 	if (list == NULL) {
 		http_reply_error(req, 500, "out of memory; try again");
 		return;
@@ -184,7 +189,7 @@ artifacts_with_chain(struct evhttp_request *req, unsigned status,
 static void
 route_artifacts(struct evhttp_request *req)
 {
-	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+	if (!front_is_method(req, EVHTTP_REQ_GET, "GET"))
 		return;
 	if (fr.sign.chan == NULL) {
 		json_t *down = json_pack("{s:s}", "error", "the sign worker, "
@@ -200,7 +205,7 @@ route_artifacts(struct evhttp_request *req)
 static void
 route_sign_query(struct evhttp_request *req, uint32_t type)
 {
-	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+	if (!front_is_method(req, EVHTTP_REQ_GET, "GET"))
 		return;
 	front_ask_worker(&fr.sign, req, type, NULL, NULL, reply_passthrough,
 	    NULL);
@@ -218,7 +223,7 @@ worker_health(const struct worker_link *w)
 static void
 route_health(struct evhttp_request *req)
 {
-	if (!is_method(req, EVHTTP_REQ_GET, "GET"))
+	if (!front_is_method(req, EVHTTP_REQ_GET, "GET"))
 		return;
 	bool all_up = fr.build.chan && fr.sign.chan;
 	http_reply_json(req, 200, json_pack("{s:s, s:{s:{s:s, s:i, s:i}, s:o, "
@@ -250,6 +255,10 @@ route_api(struct evhttp_request *req, const char *path)
 		route_jobs(req);
 	else if (strcmp(path, "/api/build/artifacts") == 0)
 		route_artifacts(req);
+	else if (strcmp(path, "/api/upgrade") == 0)
+		upgrade_routes_dispatch(req, "");
+	else if (starts_with(path, "/api/upgrade/", &rest))
+		upgrade_routes_dispatch(req, rest - 1);
 	else if (strcmp(path, "/api/chain") == 0)
 		route_sign_query(req, IPC_SIGN_CHAIN_REQUEST);
 	else if (strcmp(path, "/api/signer") == 0)
@@ -296,7 +305,7 @@ routes_dispatch(struct evhttp_request *req, void *arg)
 		route_health(req);
 	else if (strcmp(path, "/api") == 0 || strncmp(path, "/api/", 5) == 0)
 		route_api(req, path);
-	else if (is_method(req, EVHTTP_REQ_GET, "GET"))
+	else if (front_is_method(req, EVHTTP_REQ_GET, "GET"))
 		static_serve(req, path);
 	free(path);
 }

@@ -31,6 +31,7 @@
 struct sse_sub {
 	struct evhttp_request *req;
 	struct evhttp_connection *evcon;
+	const char *kind;		/* JOBFILE_JOBS or JOBFILE_UPGRADES */
 	uint64_t job_id;
 	uint64_t next_id;
 	off_t offset;
@@ -123,8 +124,8 @@ sub_open_log(struct sse_sub *s)
 	char path[1200];
 	if (s->fd >= 0)
 		return 0;
-	if (jobfile_events_path(path, sizeof(path), fr.cfg.state_dir,
-	    s->job_id) != 0)
+	if (jobfile_path_in(path, sizeof(path), fr.cfg.state_dir, s->kind,
+	    s->job_id, ".events") != 0)
 		return -1;
 	s->fd = open(path, O_RDONLY | O_CLOEXEC);
 	return s->fd >= 0 ? 0 : -1;
@@ -147,7 +148,8 @@ sub_catch_up(struct sse_sub *s)
 	int n = jobfile_read_events(s->fd, &s->offset, s->next_id,
 	    SSE_OUTPUT_MAX, catchup_event, &ctx, err, sizeof(err));
 	if (n < 0) {
-		log_warnx("job %" PRIu64 ": event log: %s", s->job_id, err);
+		log_warnx("%s/%" PRIu64 ": event log: %s", s->kind, s->job_id,
+		    err);
 		sub_finish(s);
 		return false;
 	}
@@ -160,13 +162,14 @@ sub_catch_up(struct sse_sub *s)
 }
 
 void
-sse_on_event(uint64_t job_id, uint64_t event_id, const char *name,
-    const char *data, size_t data_len)
+sse_on_event(const char *kind, uint64_t job_id, uint64_t event_id,
+    const char *name, const char *data, size_t data_len)
 {
 	struct sse_sub *s, *next;
 	for (s = LIST_FIRST(&subs); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
-		if (s->job_id != job_id || event_id < s->next_id)
+		if (s->job_id != job_id || strcmp(s->kind, kind) != 0 ||
+		    event_id < s->next_id)
 			continue;
 		if (!s->lagging && event_id == s->next_id &&
 		    pending_output(s) < SSE_OUTPUT_MAX) {
@@ -225,7 +228,8 @@ sse_init(void)
 }
 
 void
-sse_subscribe(struct evhttp_request *req, uint64_t job_id, uint64_t last_id)
+sse_subscribe(struct evhttp_request *req, const char *kind, uint64_t job_id,
+    uint64_t last_id)
 {
 	if (sub_count >= SSE_SUBSCRIBERS_MAX) {
 		http_reply_error(req, 503, "too many event streams are open "
@@ -239,6 +243,7 @@ sse_subscribe(struct evhttp_request *req, uint64_t job_id, uint64_t last_id)
 	}
 	s->req = req;
 	s->evcon = evhttp_request_get_connection(req);
+	s->kind = kind;
 	s->job_id = job_id;
 	s->next_id = last_id + 1;
 	s->fd = -1;

@@ -1,7 +1,8 @@
-/* rtforge-sign: the signing role. In this release it starts, runs as its
- * own user and answers status requests. It holds no key and signs
- * nothing yet, and it says so rather than pretending. */
+/* rtforge-sign: the signing role, the only process that holds a key. It
+ * loads the configured keys into guarded memory once, at start, and
+ * answers the front's questions about its keys and the chain. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,16 +10,24 @@
 
 #include <jansson.h>
 
+#include "chain_view.h"
 #include "chan.h"
 #include "ipc.h"
 #include "log.h"
 #include "role.h"
+#include "sign_seccomp.h"
+#include "signer.h"
+#include "ss58.h"
 
 static struct event_base *base;
 static struct chan *front;
+static struct signer signer;
+static bool keys_loaded;
+static bool sandboxed;
 
 static const uint32_t front_permits[] = { IPC_WORKER_STATUS_REQUEST,
-	IPC_SIGN_SIGNER_REQUEST, IPC_SIGN_CHAIN_REQUEST };
+	IPC_SIGN_SIGNER_REQUEST, IPC_SIGN_CHAIN_REQUEST,
+	IPC_SIGN_UPGRADE_START };
 
 static void
 send_reply(uint32_t request_id, unsigned status, json_t *body)
@@ -43,9 +52,14 @@ static void
 send_status(uint32_t request_id)
 {
 	static struct ipc_msg m;
-	json_t *o = json_pack("{s:s, s:b, s:s, s:i}", "state", "idle",
-	    "key_loaded", 0, "note", "signing is not available in this "
-	    "release; the sign worker holds no key", "pid", (int)getpid());
+	json_t *o = json_pack("{s:s, s:b, s:i, s:i}", "state", "idle",
+	    "key_loaded", signer.custody != NULL, "keys",
+	    (int)(signer.custody ? custody_count(signer.custody) : 0), "pid",
+	    (int)getpid());
+	if (o)
+		json_object_set_new(o, "seccomp", json_boolean(sandboxed));
+	if (o && signer.error[0])
+		json_object_set_new(o, "key_error", json_string(signer.error));
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	ipc_msg_init(&m, IPC_FRONT_STATUS, request_id);
@@ -66,11 +80,21 @@ front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 		return -1;
 	}
 	switch (m->hdr.type) {
-	case IPC_SIGN_SIGNER_REQUEST:
+	case IPC_SIGN_SIGNER_REQUEST: {
+		json_t *body = NULL;
+		unsigned status = signer_describe(&signer,
+		    chain_view_ss58_prefix(), &body);
+		send_reply(m->hdr.request_id, status, body);
+		break;
+	}
 	case IPC_SIGN_CHAIN_REQUEST:
-		send_reply(m->hdr.request_id, 503, json_pack("{s:s}", "error",
-		    "the sign worker cannot read keys or the chain in this "
-		    "build"));
+		chain_view_request(m->hdr.request_id);
+		break;
+	case IPC_SIGN_UPGRADE_START:
+		send_reply(m->hdr.request_id, 501, json_pack("{s:s, s:s}",
+		    "error", "submitting upgrades is not in this build yet: "
+		    "the keys, the chain view and the signed extrinsic are; "
+		    "nothing was signed or sent", "check", "available"));
 		break;
 	default:
 		send_status(m->hdr.request_id);
@@ -104,12 +128,39 @@ on_channel(uint32_t peer, int fd, void *arg)
 	    front_closed, NULL);
 }
 
+/* After the keys are in: from here on, no exec, no new process, no
+ * reading files by name. */
+static void
+enter_sandbox(void)
+{
+	char err[256];
+	if (getenv("RTFORGE_SIGN_NO_SECCOMP") != NULL) {
+		log_warnx("RTFORGE_SIGN_NO_SECCOMP is set: running without the "
+		    "seccomp filter");
+		return;
+	}
+	if (sign_seccomp_enter(err, sizeof(err)) != 0)
+		log_warnx("seccomp filter not applied: %s", err);
+	else
+		sandboxed = true;
+}
+
 static int
 on_config(const struct rtforge_config *cfg, void *arg)
 {
 	(void)arg;
-	log_info("ready (node %s); no key is loaded in this release",
-	    cfg->node_url);
+	if (!keys_loaded) {
+		char err[256];
+		signer_load(&signer, cfg);
+		keys_loaded = true;
+		if (chain_view_init(base, cfg->node_url, send_reply, err,
+		    sizeof(err)) != 0)
+			log_warnx("no chain view: %s", err);
+		enter_sandbox();
+	} else
+		log_info("keys are loaded once, at start: restart rtforge to "
+		    "change sign.keys");
+	log_info("ready (node %s)", cfg->node_url);
 	return 0;
 }
 
@@ -146,6 +197,8 @@ main(int argc, char **argv)
 	struct event *term = evsignal_new(base, SIGTERM, on_stop_signal, NULL);
 	event_add(term, NULL);
 	event_base_dispatch(base);
+	chain_view_free();
+	signer_free(&signer);
 	log_info("stopped");
 	return 0;
 }
