@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ApiPromise, HttpProvider } from '@polkadot/api';
+import { cryptoWaitReady, ed25519PairFromSeed } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
 import { test, runTests, assert, assertEq, freePort, request, Daemon } from './lib.mjs';
 import { startTestChain } from './chain.mjs';
 
@@ -24,12 +26,16 @@ let api = null;
 let d = null;
 
 async function startDaemon(name, nodeUrl) {
+  return startDaemonWith(name, nodeUrl, []);
+}
+
+async function startDaemonWith(name, nodeUrl, more) {
   const state = path.join(root, `state-${name}`);
   fs.mkdirSync(state, { recursive: true });
   if (user) execFileSync('chown', [`${user}:${user}`, state]);
   const daemon = new Daemon({ root, state, user, port: await freePort(),
     source: path.join(root, 'tests/fixtures/failing-workspace'),
-    logFile: path.join(root, `daemon-${name}.log`), extraArgs: ['--node', nodeUrl] });
+    logFile: path.join(root, `daemon-${name}.log`), extraArgs: ['--node', nodeUrl, ...more] });
   await daemon.start();
   return daemon;
 }
@@ -118,6 +124,66 @@ test('a node that is down is a clear 502, quickly, and the daemon keeps serving'
     assertEq(s.status, 200, 'signer still served');
   } finally {
     await down.stop();
+  }
+});
+
+// Only the root run has per-role users (the unprivileged run is one user).
+const perRoleUsers = process.getuid() === 0 && !user;
+
+function runAs(who, argv) {
+  try {
+    execFileSync('setpriv', ['--reuid', who, '--regid', who, '--init-groups', '--', ...argv],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 10000 });
+    return 0;
+  } catch (e) { return typeof e.status === 'number' ? e.status : -1; }
+}
+
+test('a key file only the sign worker reads: loaded, and unreadable to the front and the build user', async () => {
+  if (!perRoleUsers) {
+    console.log(`skipped [signapi ${label}] key isolation: needs the root run, where each role has its own user`);
+    return;
+  }
+  await cryptoWaitReady();
+  const seed = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
+  const dir = fs.mkdtempSync(path.join(root, 'keys-'));
+  fs.chmodSync(dir, 0o755);
+  const keyFile = path.join(dir, 'sudo.key');
+  fs.writeFileSync(keyFile, u8aToHex(seed) + '\n', { mode: 0o600 });
+  execFileSync('chown', ['rtforge-sign:rtforge-sign', keyFile]);
+  const overlay = path.join(dir, 'keys.json');
+  fs.writeFileSync(overlay, JSON.stringify({ sign: { keys: [{ scheme: 'ed25519', file: keyFile }] } }));
+  fs.chmodSync(overlay, 0o644);
+  const keyed = await startDaemonWith(`signapi-key-${label}`, chain.url, ['-f', overlay]);
+  try {
+    const r = await request(keyed.port, 'GET', '/api/signer');
+    assertEq(r.status, 200, `signer (${r.text})`);
+    assertEq(r.json.keys[0].public_key, u8aToHex(ed25519PairFromSeed(seed).publicKey), 'public key of the file');
+    assert(!r.text.includes(u8aToHex(seed).slice(2)), 'the seed is not in the answer');
+    const h = await keyed.health();
+    const pid = h.roles.sign.status.pid;
+    assertEq(h.roles.sign.status.seccomp, true, 'the sign worker runs under its seccomp filter');
+    for (const who of ['rtforge-web', 'rtforge-build']) {
+      assert(runAs(who, ['cat', keyFile]) !== 0, `${who} cannot read the key file`);
+      assert(runAs(who, ['cat', `/proc/${pid}/environ`]) !== 0, `${who} cannot read the worker's environ`);
+      assert(runAs(who, ['dd', `if=/proc/${pid}/mem`, 'bs=1', 'count=1', 'skip=4096']) !== 0,
+        `${who} cannot read the worker's memory`);
+    }
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    assert(/^Uid:\s+(\d+)/m.test(status), 'status readable by root');
+    // Not dumpable: /proc/<pid>/ files belong to root, even for its own user.
+    assertEq(fs.statSync(`/proc/${pid}/mem`).uid, 0, 'the worker is not dumpable');
+    fs.chmodSync(keyFile, 0o644);
+  } finally {
+    await keyed.stop();
+  }
+  // A key file others can read is refused, with the fix.
+  const loose = await startDaemonWith(`signapi-loose-${label}`, chain.url, ['-f', overlay]);
+  try {
+    const r = await request(loose.port, 'GET', '/api/signer');
+    assertEq(r.status, 503, `signer with a loose key file (${r.text})`);
+    assert(/chmod 600/.test(r.json.error), `says how to fix it: ${r.json.error}`);
+  } finally {
+    await loose.stop();
   }
 });
 
