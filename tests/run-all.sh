@@ -18,6 +18,11 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 		[ -x "$t" ] || continue
 		RTFORGE_TEST_DATA=tests/unit/data run "$t"
 	done
+	# Signatures against implementations we did not write: polkadot-js's
+	# sr25519/ed25519 and PQClean's SPHINCS+ (npm, installed by make deps).
+	run node tests/sr25519-crosscheck/crosscheck.mjs bin-asan/tool_sr25519
+	run node tests/sphincs-crosscheck/crosscheck.mjs node_modules/pqclean \
+	    bin-asan/tool_sphincs
 fi
 if [ "$what" = all ] || [ "$what" = integration ]; then
 	if [ "$(id -u)" -eq 0 ]; then
