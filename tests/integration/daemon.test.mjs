@@ -54,7 +54,8 @@ test('the daemon starts healthy with all roles up', async () => {
   const h = await d.health();
   assertEq(h.status, 'ok', 'health status');
   for (const r of ['front', 'build', 'sign']) assertEq(h.roles[r].state, 'up', `${r} state`);
-  assertEq(h.roles.sign.status.key_loaded, false, 'sign worker holds no key yet');
+  assertEq(h.roles.sign.status.key_loaded, true, 'the sign worker holds the --dev key');
+  assertEq(h.roles.sign.status.seccomp, true, 'the sign worker runs under its seccomp filter');
   if (!user) {
     // Started as root: every role runs as its own user.
     for (const [role, name] of [['front', 'rtforge-web'], ['build', 'rtforge-build'], ['sign', 'rtforge-sign']]) {
