@@ -592,6 +592,13 @@
       const rt = x.runtime && typeof x.runtime === 'object' ? x.runtime : null;
       const spec = node('td', 'spec', rt && rt.spec_name ? `${rt.spec_name} ${rt.spec_version ?? ''}`.trim() : '—');
       if (!rt) spec.title = 'spec name and version are not reported by the API for this artifact';
+      if (x.verdict) {
+        const words = { ready: 'ready to upgrade', nothing_to_do: 'nothing to do', refused: 'refused' };
+        const v = node('span', `verdict ${x.verdict}`, words[x.verdict] || x.verdict);
+        v.title = x.verdict_reason || '';
+        spec.appendChild(v);
+        spec.appendChild(node('span', 'verdict-reason muted', x.verdict_reason || ''));
+      }
       tr.appendChild(spec);
       tr.appendChild(node('td', 'num', fmtTime(x.built_at)));
       tr.appendChild(node('td', 'num', x.job_id ? `job ${x.job_id}` : '—'));
@@ -608,6 +615,10 @@
     try {
       const r = await api('GET', 'api/build/artifacts');
       renderArtifacts(r.json || {});
+      const chain = r.json && r.json.chain;
+      $('chain-runtime').textContent = chain && chain.spec_name
+        ? `${chain.spec_name} spec_version ${chain.spec_version} (impl ${chain.impl_name} ${chain.impl_version}, transaction_version ${chain.transaction_version})`
+        : `the chain cannot be read: ${(r.json && r.json.chain_error) || 'no answer'}`;
     } catch (e) {
       el.artifacts.textContent = '';
       const tr = node('tr');
@@ -627,12 +638,48 @@
       const down = Object.keys(roles).filter((k) => roles[k].state !== 'up');
       el.health.textContent = `${h.status}${down.length ? ' · restarting: ' + down.join(', ') : ''}`;
       el.health.className = h.status === 'ok' ? 'ok' : 'bad';
-      const note = roles.sign && roles.sign.status && roles.sign.status.note;
-      if (note) $('signer-header').textContent = note;
+
     } catch (e) {
       el.health.textContent = e.message;
       el.health.className = 'bad';
     }
+  }
+
+  // ------------------------------------------------------------ chain and signer
+  let sudoKey = null;
+  async function refreshChain() {
+    const head = $('chain-header');
+    try {
+      const c = (await api('GET', 'api/chain')).json;
+      sudoKey = c.sudo_key || null;
+      head.textContent = `${c.runtime.spec_name} ${c.runtime.spec_version} · best #${c.best.number} · finalized #${c.finalized.number}`;
+      head.title = `node ${c.node_url}, genesis ${c.genesis_hash}`;
+      head.className = 'ok';
+    } catch (e) {
+      sudoKey = null;
+      head.textContent = `node not reachable: ${e.message}`;
+      head.className = 'bad';
+    }
+  }
+
+  async function refreshSigner() {
+    const head = $('signer-header');
+    try {
+      const r = (await api('GET', 'api/signer')).json;
+      const k = Array.isArray(r.keys) ? r.keys[r.account_index || 0] : null;
+      if (!k) { head.textContent = r.note || 'no signing key is configured'; head.className = 'bad'; return; }
+      const sudo = sudoKey === null ? 'Sudo key unknown' : sudoKey === k.account_id ? 'holds the Sudo key' : 'is NOT the Sudo key';
+      head.textContent = `${k.ss58} (${k.scheme}) · ${sudo}`;
+      head.className = sudoKey === k.account_id ? 'ok' : 'bad';
+    } catch (e) {
+      head.textContent = e.message;
+      head.className = 'bad';
+    }
+  }
+
+  async function refreshChainAndSigner() {
+    await refreshChain();
+    await refreshSigner();
   }
 
   // ------------------------------------------------------------ start
@@ -640,6 +687,7 @@
   refreshJobs();
   refreshArtifacts();
   refreshHealth();
+  refreshChainAndSigner();
   let tick = 0;
   setInterval(() => {
     tick++;
@@ -647,5 +695,6 @@
       st.jobs.some((j) => j.status === 'running' || j.status === 'queued');
     if (active || tick % 3 === 0) refreshJobs();
     if (tick % 5 === 0) refreshHealth();
+    if (tick % 3 === 0) refreshChainAndSigner();
   }, 2000);
 })();
