@@ -1,5 +1,6 @@
 #include "chain_view.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
