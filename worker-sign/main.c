@@ -74,6 +74,14 @@ front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 {
 	(void)c;
 	(void)arg;
+	if (m->hdr.type == IPC_SIGN_UPGRADE_START) {
+		const char *text;
+		size_t len;
+		if (ipc_get_string_ref(m, &text, &len) != 0) {
+			snprintf(err, errlen, "malformed SIGN_UPGRADE_START");
+			return -1;
+		}
+	}
 	if (ipc_get_end(m) != 0) {
 		snprintf(err, errlen, "malformed %s",
 		    ipc_type_name(m->hdr.type));
