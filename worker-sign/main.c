@@ -165,10 +165,10 @@ on_config(const struct rtforge_config *cfg, void *arg)
 		    sizeof(err)) != 0)
 			log_warnx("no chain view: %s", err);
 		enter_sandbox();
+		log_info("ready (node %s)", cfg->node_url);
 	} else
-		log_info("keys are loaded once, at start: restart rtforge to "
-		    "change sign.keys");
-	log_info("ready (node %s)", cfg->node_url);
+		log_info("reloaded; sign.keys and node_url are read once, at "
+		    "start: restart rtforge to change them");
 	return 0;
 }
 
