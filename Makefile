@@ -26,6 +26,7 @@ BINS      := bin/rtforged bin/rtforge-build bin/rtforge-sign
 BINS_ASAN := bin-asan/rtforged bin-asan/rtforge-build bin-asan/rtforge-sign
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.c))
+FUZZERS := $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TEST_TOOLS := $(patsubst tests/tools/%.c,bin-asan/tool_%,$(wildcard tests/tools/*.c))
 
 .PHONY: all asan deps check unit integration run lint clean reset-state bench fuzz deb
@@ -86,11 +87,11 @@ deps:
 	@packaging/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all asan $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory all asan $(UNIT_TESTS) $(FUZZERS)
 	@$(MAKE) --no-print-directory lint
 	@tests/run-all.sh
 
-unit: asan $(UNIT_TESTS)
+unit: asan $(UNIT_TESTS) $(FUZZERS)
 	@tests/run-all.sh unit
 
 integration: all asan
@@ -128,7 +129,6 @@ FUZZ_CFLAGS := $(CSTD) -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INCS)
 FUZZ_LIB := $(COMMON_SRC) daemon/sse_format.c daemon/request_check.c \
 	worker-build/cargo_json.c
-FUZZERS := $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 bin-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard */*.h)
 	@mkdir -p bin-fuzz

@@ -23,6 +23,7 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 	run node tests/sr25519-crosscheck/crosscheck.mjs bin-asan/tool_sr25519
 	run node tests/sphincs-crosscheck/crosscheck.mjs node_modules/pqclean \
 	    bin-asan/tool_sphincs
+	run tests/fuzz-smoke.sh
 fi
 if [ "$what" = all ] || [ "$what" = integration ]; then
 	if [ "$(id -u)" -eq 0 ]; then
