@@ -14,7 +14,7 @@
 
 #define CHAIN_VIEW_FRESH_SECONDS 3
 #define CHAIN_VIEW_WAITERS_MAX 64
-#define CHAIN_VIEW_TIMEOUT 6	/* per call: under the front's 10 s */
+#define CHAIN_VIEW_TIMEOUT 4	/* per call; two rounds stay under the front's 10 s */
 
 static struct {
 	struct rpc_client *rpc;
