@@ -46,7 +46,8 @@ pending_free(struct pending *p)
 	LIST_REMOVE(p, entry);
 	if (p->req)
 		evhttp_connection_set_closecb(p->evcon, NULL, NULL);
-	event_free(p->timer);
+	if (p->timer)
+		event_free(p->timer);
 	free(p);
 }
 
@@ -136,6 +137,11 @@ front_ask_worker_with(struct worker_link *w, struct evhttp_request *req,
 	p->fn = fn;
 	p->arg = arg;
 	p->timer = evtimer_new(fr.base, pending_timeout, p);
+	if (p->timer == NULL) {
+		free(p);
+		http_reply_error(req, 503, "out of memory; try again");
+		return;
+	}
 	p->timeout_seconds = ask->timeout_seconds;
 	struct timeval tv = { .tv_sec = ask->timeout_seconds };
 	evtimer_add(p->timer, &tv);

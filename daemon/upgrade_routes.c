@@ -95,7 +95,8 @@ waiter_free(struct waiter *w)
 	LIST_REMOVE(w, entry);
 	if (w->req)
 		evhttp_connection_set_closecb(w->evcon, NULL, NULL);
-	event_free(w->timer);
+	if (w->timer)
+		event_free(w->timer);
 	free(w);
 }
 
@@ -136,6 +137,13 @@ wait_for_end(struct evhttp_request *req, uint64_t upgrade_id)
 	w->evcon = evhttp_request_get_connection(req);
 	w->upgrade_id = upgrade_id;
 	w->timer = evtimer_new(fr.base, waiter_timeout, w);
+	if (w->timer == NULL) {
+		free(w);
+		http_reply_error(req, 503, "out of memory; follow "
+		    "%sapi/upgrade/status/%" PRIu64, fr.cfg.base_path,
+		    upgrade_id);
+		return;
+	}
 	struct timeval tv = { .tv_sec = UPGRADE_WAIT_MAX };
 	evtimer_add(w->timer, &tv);
 	evhttp_connection_set_closecb(w->evcon, waiter_client_gone, w);
