@@ -9,10 +9,18 @@
  *   Preimage.note_preimage(bytes)              "democracy_proposal", step 1
  *   Democracy.propose(Lookup{hash, len}, MinimumDeposit)   step 2
  *
+ * Arguments are found by type, not by name or position (a runtime that
+ * renames `code` still works); a call that is there in a shape we cannot
+ * fill (set_code taking something other than one byte string, a
+ * pre-Bounded Democracy.propose) is refused, never guessed at.
+ *
  * Every function returns 0 and a new buffer in *out (free it), or -1 with
- * one line in err naming what the chain lacks or what did not fit, e.g.
- * "this chain has no System.authorize_upgrade call (Rococo 9140 and other
- * runtimes before polkadot-sdk 1.7 lack it): use upgrade_type \"sudo\"". */
+ * *out NULL and one line in err naming what the chain lacks or what did not
+ * fit, e.g. "this chain has no System.authorize_upgrade call (older
+ * runtimes such as Rococo 9140 lack it): use upgrade_type \"sudo\"". The
+ * hint after the colon names the first other upgrade type this chain
+ * supports. NULL or empty bytes are refused; a code may be up to 16 MiB,
+ * a call to wrap or note up to 16 MiB + 64 bytes. */
 #ifndef RTFORGE_UPGRADE_CALL_H
 #define RTFORGE_UPGRADE_CALL_H
 
@@ -34,8 +42,14 @@ enum upgrade_type {
 int upgrade_type_parse(const char *name);
 const char *upgrade_type_name(enum upgrade_type type);
 
-/* 0 when the chain has every pallet and call the type needs, else -1
- * with err naming the first one missing and what to use instead. */
+/* 0 when the chain has every pallet and call the type needs, in shapes we
+ * can fill, else -1 with err naming the first one missing and what to use
+ * instead. In order: sudo needs Sudo.sudo and System.set_code;
+ * authorize_upgrade needs System.authorize_upgrade,
+ * System.apply_authorized_upgrade and Sudo.sudo (authorize_upgrade is a
+ * Root call, sent through Sudo); democracy_proposal needs
+ * Preimage.note_preimage, Democracy.propose with a Bounded proposal, the
+ * Democracy.MinimumDeposit constant and System.set_code (the preimage). */
 int upgrade_call_supported(const struct metadata *md, enum upgrade_type type,
     char *err, size_t errlen);
 
@@ -44,7 +58,9 @@ int upgrade_call_set_code(const struct metadata *md, const uint8_t *code,
     size_t errlen);
 
 /* Sudo.sudo(inner), or with unchecked_weight Sudo.sudo_unchecked_weight(
- * inner, the weight type's zero value), whatever that type is. */
+ * inner, the weight type's zero value), whatever that type is (a bare u64
+ * on Rococo 9140, {ref_time, proof_size} later). inner must decode as
+ * exactly one call of this runtime, or it is refused. */
 int upgrade_call_sudo(const struct metadata *md, const uint8_t *inner,
     size_t inner_len, int unchecked_weight, uint8_t **out, size_t *out_len,
     char *err, size_t errlen);
