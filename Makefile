@@ -29,7 +29,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.
 FUZZERS := $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TEST_TOOLS := $(patsubst tests/tools/%.c,bin-asan/tool_%,$(wildcard tests/tools/*.c))
 
-.PHONY: all asan deps check unit integration run lint clean reset-state bench fuzz deb
+.PHONY: all asan deps check unit integration run lint clean reset-state bench bench-sign fuzz deb
 
 all: $(BINS)
 asan: $(BINS_ASAN) $(TEST_TOOLS)
@@ -102,15 +102,29 @@ lint:
 		--enable=warning,style,performance,portability \
 		--suppress=missingIncludeSystem --suppress=unusedFunction \
 		--std=c11 -D_GNU_SOURCE --include=/usr/include/x86_64-linux-gnu/sys/queue.h \
-		$(INCS) common daemon worker-build worker-sign
+		$(INCS) common daemon worker-build worker-sign bench
 	@echo "cppcheck: clean"
 
 run: deps all
 	@tests/run-dev.sh
 
 # Benchmarks print ratios against a baseline measured in the same run.
-bench: deps all
+bench: deps all bin/bench_sign
 	@node bench/jail-overhead.mjs $(ROUNDS)
+	@node bench/sign.mjs $(ROUNDS)
+
+# Signing only (under a minute): rtforge's signers against PQClean and
+# @polkadot/util-crypto, in turns.
+bench-sign: deps bin/bench_sign
+	@node bench/sign.mjs $(ROUNDS)
+
+# Release-built like the sign worker, so it times what the worker runs;
+# only the signers and what they use, not the worker's other files.
+bin/bench_sign: $(call obj,bench/sign_bench.c common/keccak.c \
+	$(addprefix worker-sign/,sr25519.c merlin.c strobe.c ed25519.c) \
+	$(wildcard worker-sign/sphincs*.c))
+	@mkdir -p bin
+	$(CC) $(LDHARD) -o $@ $^ $(LIBS) $(JAIL_LIBS)
 
 # A Debian package from the release build (packaging/build-deb.sh).
 deb: all
