@@ -18,6 +18,8 @@ enum ipc_type {
 	/* front -> build worker */
 	IPC_BUILD_START = 20,	/* string: request JSON (already validated) */
 	IPC_BUILD_CANCEL = 21,	/* u64 job id */
+	IPC_BUILD_UPLOAD = 22,	/* string: file name hint (may be empty);
+				   fd: the uploaded bytes, a sealed memfd */
 	/* build worker -> front */
 	IPC_FRONT_REPLY = 30,	/* u32 http status, string: body JSON */
 	IPC_FRONT_BUILD_EVENT = 31, /* u64 job, u64 event id, string event,
@@ -30,6 +32,9 @@ enum ipc_type {
 	/* build worker -> supervisor */
 	IPC_SUPERVISOR_STATUS = 40, /* string: one line for systemd STATUS= */
 };
+
+/* The file name an upload may ask for (IPC_BUILD_UPLOAD's string). */
+#define IPC_UPLOAD_NAME_MAX 100
 
 enum ipc_peer_role {
 	IPC_PEER_FRONT = 1,

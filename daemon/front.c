@@ -16,8 +16,17 @@
 #include "ipc.h"
 #include "log.h"
 #include "role.h"
+#include "wasm_inspect.h"
 
 #define HTTP_TIMEOUT_SECONDS 30	/* reading a request, writing a reply */
+/* libevent's own cap on any request body. evhttp 2.1 calls us only once a
+ * body is read whole and offers no hook between a request's headers and
+ * its body, so this cap cannot depend on the route: it is the largest body
+ * any route takes (an uploaded runtime, 10 MiB) plus room for the upload
+ * route to answer a slightly larger one with its own JSON 413. The JSON
+ * routes still refuse bodies past FRONT_BODY_MAX with 413 when they read
+ * them; past this cap libevent answers 413 itself and closes. */
+#define HTTP_BODY_MAX (WASM_MAX_INPUT + 64 * 1024)
 #define STATUS_POLL_SECONDS 5
 
 struct front fr;
@@ -312,7 +321,7 @@ start_http(void)
 	fr.http = evhttp_new(fr.base);
 	if (fr.http == NULL)
 		return -1;
-	evhttp_set_max_body_size(fr.http, FRONT_HTTP_BODY_MAX);
+	evhttp_set_max_body_size(fr.http, HTTP_BODY_MAX);
 	evhttp_set_max_headers_size(fr.http, 16 * 1024);
 	evhttp_set_timeout(fr.http, HTTP_TIMEOUT_SECONDS);
 	/* Every method reaches our router, so that a wrong one gets a JSON

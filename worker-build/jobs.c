@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "ipc.h"
 #include "jobfile.h"
+#include "jobs.h"
 #include "log.h"
 #include "role.h"
 #include "timefmt.h"
@@ -72,6 +73,21 @@ jobs_init_state(void)
 		return -1;
 	}
 	return 0;
+}
+
+/* An upload is a runtime job whose artifact says where it came from. */
+static bool
+job_is_upload(const struct build_job *job)
+{
+	const char *source = json_string_value(json_object_get(
+	    job->artifact_extra, "source"));
+	return source != NULL && strcmp(source, "upload") == 0;
+}
+
+static const char *
+job_record_kind(const struct build_job *job)
+{
+	return job_is_upload(job) ? "upload" : job_kind_name(job->kind);
 }
 
 static json_t *
@@ -130,7 +146,7 @@ job_record_json(const struct build_job *job)
 	char id[24];
 	snprintf(id, sizeof(id), "%" PRIu64, job->id);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:b, s:o, s:s, s:i, "
-	    "s:I}", "job_id", id, "kind", job_kind_name(job->kind), "status",
+	    "s:I}", "job_id", id, "kind", job_record_kind(job), "status",
 	    job_status_name(job->status), "percent", (int)job->progress.percent,
 	    "message", job->current_crate, "clean", job->clean, "features",
 	    features_json(job->features), "target", job->profile, "units",
@@ -145,6 +161,8 @@ job_record_json(const struct build_job *job)
 	    json_string(job->error) : json_null());
 	json_object_set_new(o, "artifact", job->has_artifact ?
 	    artifact_json(job) : json_null());
+	if (job_is_upload(job))
+		json_object_set_new(o, "target", json_null());
 	if (job->verify) {
 		json_object_set_new(o, "verify_reproducible", json_true());
 		json_object_set_new(o, "reproducible", job->reproducible < 0 ?
@@ -293,6 +311,49 @@ job_finish(struct build_job *job, enum job_status status, const char *error)
 	log_info("job %" PRIu64 " (%s) %s%s%s", job->id,
 	    job_kind_name(job->kind), job_status_name(status),
 	    error ? ": " : "", error ? error : "");
+}
+
+json_t *
+job_artifact_json(const struct build_job *job)
+{
+	return job->has_artifact ? artifact_json(job) : NULL;
+}
+
+struct build_job *
+job_record_upload(const struct artifact_info *a, json_t *runtime,
+    const char *note)
+{
+	if (runtime == NULL)
+		return NULL;
+	struct build_job *job = calloc(1, sizeof(*job));
+	json_t *extra = json_pack("{s:o, s:s}", "runtime", runtime, "source",
+	    "upload");
+	if (job == NULL || extra == NULL) {
+		free(job);
+		json_decref(extra);
+		return NULL;
+	}
+	job->id = ++bw.last_job_id;
+	job->kind = JOB_RUNTIME;
+	job->status = JOB_SUCCESS;
+	job->reproducible = -1;
+	job->created_at = job->started_at = job->finished_at = time(NULL);
+	job->progress.percent = 100;
+	job->progress.finished = true;
+	job->next_event_id = 1;
+	job->has_artifact = true;
+	job->artifact = *a;
+	job->artifact_extra = extra;
+	const char *base = strrchr(a->path, '/');
+	snprintf(job->current_crate, sizeof(job->current_crate),
+	    "uploaded %s", base ? base + 1 : a->path);
+	job_emit_log(job, "info", note);
+	/* The record before the terminal event, as in job_finish: whoever
+	 * reads that event and then asks for the job finds it finished. */
+	job_save(job, true);
+	emit_terminal(job);
+	log_info("job %" PRIu64 " (upload) stored %s", job->id, a->path);
+	return job;
 }
 
 struct build_job *

@@ -14,6 +14,7 @@
 #include "build_worker.h"
 #include "chan.h"
 #include "ipc.h"
+#include "jobs.h"
 #include "log.h"
 #include "role.h"
 
@@ -25,7 +26,7 @@ static struct rtforge_config worker_cfg, pending_cfg;
 static bool have_pending_cfg;
 
 static const uint32_t front_permits[] = { IPC_BUILD_START, IPC_BUILD_CANCEL,
-	IPC_WORKER_STATUS_REQUEST };
+	IPC_BUILD_UPLOAD, IPC_WORKER_STATUS_REQUEST };
 
 static void
 reply(uint32_t request_id, unsigned status, json_t *body)
@@ -161,6 +162,14 @@ handle_cancel(uint32_t request_id, uint64_t id)
 }
 
 static void
+handle_upload(uint32_t request_id, const char *name, size_t len, int fd)
+{
+	json_t *body;
+	unsigned status = upload_receive(name, len, fd, &body);
+	reply(request_id, status, body);
+}
+
+static void
 handle_status(uint32_t request_id)
 {
 	static struct ipc_msg m;
@@ -190,6 +199,7 @@ front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 	const char *text;
 	size_t len;
 	uint64_t id;
+	int fd;
 	(void)c;
 	(void)arg;
 	switch (m->hdr.type) {
@@ -203,6 +213,16 @@ front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 		if (ipc_get_u64(m, &id) != 0 || ipc_get_end(m) != 0)
 			break;
 		handle_cancel(m->hdr.request_id, id);
+		return 0;
+	case IPC_BUILD_UPLOAD:
+		/* The payload first: the descriptor, once taken, is ours to
+		 * close on every path. */
+		if (ipc_get_string_ref(m, &text, &len) != 0 ||
+		    ipc_get_end(m) != 0)
+			break;
+		if ((fd = ipc_get_fd(m)) < 0)
+			break;
+		handle_upload(m->hdr.request_id, text, len, fd);
 		return 0;
 	case IPC_WORKER_STATUS_REQUEST:
 		if (ipc_get_end(m) != 0)
