@@ -52,13 +52,20 @@ privdrop_to(const struct role_user *u)
 int
 privdrop_prepare_dir(const char *dir, unsigned owner, unsigned group)
 {
+	return privdrop_prepare_dir_mode(dir, owner, group, 02750);
+}
+
+int
+privdrop_prepare_dir_mode(const char *dir, unsigned owner, unsigned group,
+    unsigned mode)
+{
 	struct stat st;
 	if (fs_mkdirs(dir, 0755) != 0 || stat(dir, &st) != 0)
 		return -1;
 	if ((st.st_uid != owner || st.st_gid != group) &&
 	    chown(dir, owner, group) != 0)
 		return -1;
-	if ((st.st_mode & 07777) != 02750 && chmod(dir, 02750) != 0)
+	if ((st.st_mode & 07777) != mode && chmod(dir, (mode_t)mode) != 0)
 		return -1;
 	return 0;
 }

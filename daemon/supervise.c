@@ -18,6 +18,7 @@
 
 #include "cgroup_delegate.h"
 #include "chan.h"
+#include "fsutil.h"
 #include "ipc.h"
 #include "log.h"
 #include "notify.h"
@@ -482,11 +483,18 @@ prepare_state(char *err, size_t errlen)
 {
 	if (!sv.as_root)
 		return 0;
-	if (privdrop_prepare_dir(sv.cfg->state_dir,
-	    sv.roles[ROLE_BUILD].user.uid, sv.roles[ROLE_FRONT].user.gid) != 0) {
+	/* Others may traverse (not list) the state directory, so the sign
+	 * user reaches upgrades/, which is its own. */
+	char upgrades[CONFIG_PATH_MAX + 16];
+	if (privdrop_prepare_dir_mode(sv.cfg->state_dir,
+	    sv.roles[ROLE_BUILD].user.uid, sv.roles[ROLE_FRONT].user.gid,
+	    02751) != 0 || fs_join(upgrades, sizeof(upgrades),
+	    sv.cfg->state_dir, "upgrades") != 0 || privdrop_prepare_dir(upgrades,
+	    sv.roles[ROLE_SIGN].user.uid, sv.roles[ROLE_FRONT].user.gid) != 0) {
 		snprintf(err, errlen, "cannot prepare the state directory %s "
-		    "for user %s: %s", sv.cfg->state_dir,
-		    sv.roles[ROLE_BUILD].user.name, strerror(errno));
+		    "for users %s and %s: %s", sv.cfg->state_dir,
+		    sv.roles[ROLE_BUILD].user.name, sv.roles[ROLE_SIGN].user.name,
+		    strerror(errno));
 		return -1;
 	}
 	char note[512];

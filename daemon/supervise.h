@@ -23,5 +23,7 @@ int privdrop_to(const struct role_user *u);
 /* Creates dir (and parents) and gives it to owner with group group, mode
  * 02750 so that files made inside stay readable by that group. */
 int privdrop_prepare_dir(const char *dir, unsigned owner, unsigned group);
+int privdrop_prepare_dir_mode(const char *dir, unsigned owner, unsigned group,
+    unsigned mode);
 
 #endif

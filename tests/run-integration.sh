@@ -2,6 +2,7 @@
 # Runs the integration tests in a staged copy of the checkout, so that the
 # role users can read it wherever the checkout lives (a clone under /root
 # would be unreadable to them). Usage: run-integration.sh LABEL [USER]
+# RTFORGE_IT_ONLY=name runs only tests/integration/name.test.mjs.
 set -eu
 label=$1
 user=${2:-}
@@ -18,7 +19,7 @@ chmod -R a+rX "$stage"
 chmod 755 "$stage"
 
 status=0
-for t in "$repo"/tests/integration/*.test.mjs; do
+for t in "$repo"/tests/integration/${RTFORGE_IT_ONLY:-*}.test.mjs; do
 	node "$t" --root "$stage" --label "$label" ${user:+--user "$user"} ||
 		status=1
 done

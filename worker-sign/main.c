@@ -18,6 +18,8 @@
 #include "sign_seccomp.h"
 #include "signer.h"
 #include "ss58.h"
+#include "upgrade.h"
+#include "upgrade_store.h"
 
 static struct event_base *base;
 static struct chan *front;
@@ -48,11 +50,25 @@ send_reply(uint32_t request_id, unsigned status, json_t *body)
 	free(text);
 }
 
+/* An upgrade's event, already on disk: tell the front's live streams. */
+static void
+send_event(uint64_t upgrade_id, uint64_t event_id, const char *name,
+    const char *json)
+{
+	static struct ipc_msg m;
+	if (front == NULL)
+		return;	/* the front replays from disk when it is back */
+	ipc_msg_init(&m, IPC_FRONT_BUILD_EVENT, 0);
+	if (ipc_add_u64(&m, upgrade_id) == 0 && ipc_add_u64(&m, event_id) == 0 &&
+	    ipc_add_string(&m, name) == 0 && ipc_add_string(&m, json) == 0)
+		chan_send(front, &m);
+}
+
 static void
 send_status(uint32_t request_id)
 {
 	static struct ipc_msg m;
-	json_t *o = json_pack("{s:s, s:b, s:i, s:i}", "state", "idle",
+	json_t *o = json_pack("{s:s, s:b, s:i, s:i}", "state", upgrade_state(),
 	    "key_loaded", signer.custody != NULL, "keys",
 	    (int)(signer.custody ? custody_count(signer.custody) : 0), "pid",
 	    (int)getpid());
@@ -74,13 +90,12 @@ front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 {
 	(void)c;
 	(void)arg;
-	if (m->hdr.type == IPC_SIGN_UPGRADE_START) {
-		const char *text;
-		size_t len;
-		if (ipc_get_string_ref(m, &text, &len) != 0) {
-			snprintf(err, errlen, "malformed SIGN_UPGRADE_START");
-			return -1;
-		}
+	const char *text = NULL;
+	size_t len = 0;
+	if (m->hdr.type == IPC_SIGN_UPGRADE_START &&
+	    ipc_get_string_ref(m, &text, &len) != 0) {
+		snprintf(err, errlen, "malformed SIGN_UPGRADE_START");
+		return -1;
 	}
 	if (ipc_get_end(m) != 0) {
 		snprintf(err, errlen, "malformed %s",
@@ -99,10 +114,7 @@ front_msg(struct chan *c, struct ipc_msg *m, void *arg, char *err,
 		chain_view_request(m->hdr.request_id);
 		break;
 	case IPC_SIGN_UPGRADE_START:
-		send_reply(m->hdr.request_id, 501, json_pack("{s:s, s:s}",
-		    "error", "submitting upgrades is not in this build yet: "
-		    "the keys, the chain view and the signed extrinsic are; "
-		    "nothing was signed or sent", "check", "available"));
+		upgrade_start(m->hdr.request_id, text, len, ipc_get_fd(m));
 		break;
 	default:
 		send_status(m->hdr.request_id);
@@ -147,6 +159,7 @@ enter_sandbox(void)
 		    "seccomp filter");
 		return;
 	}
+	sign_seccomp_allow_store(upgrade_store_dirfd());
 	if (sign_seccomp_enter(err, sizeof(err)) != 0)
 		log_warnx("seccomp filter not applied: %s", err);
 	else
@@ -164,6 +177,9 @@ on_config(const struct rtforge_config *cfg, void *arg)
 		if (chain_view_init(base, cfg->node_url, send_reply, err,
 		    sizeof(err)) != 0)
 			log_warnx("no chain view: %s", err);
+		if (upgrade_init(base, cfg, &signer, send_reply, send_event, err,
+		    sizeof(err)) != 0)
+			log_warnx("upgrades are unavailable: %s", err);
 		enter_sandbox();
 		log_info("ready (node %s)", cfg->node_url);
 	} else
@@ -205,6 +221,7 @@ main(int argc, char **argv)
 	struct event *term = evsignal_new(base, SIGTERM, on_stop_signal, NULL);
 	event_add(term, NULL);
 	event_base_dispatch(base);
+	upgrade_shutdown();
 	chain_view_free();
 	signer_free(&signer);
 	log_info("stopped");

@@ -15,6 +15,33 @@
 
 #include <seccomp.h>
 
+static int store_dirfd = -1;
+
+void
+sign_seccomp_allow_store(int dirfd)
+{
+	store_dirfd = dirfd;
+}
+
+/* Replacing a record (temp file, rename) and removing a stale temp file,
+ * only inside the upgrade store's directory. */
+static int
+add_store_rules(scmp_filter_ctx ctx)
+{
+	int r = 0;
+	if (store_dirfd < 0)
+		return 0;
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(renameat), 2,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)store_dirfd),
+	    SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)store_dirfd));
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(renameat2), 2,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)store_dirfd),
+	    SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)store_dirfd));
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unlinkat), 1,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)store_dirfd));
+	return r;
+}
+
 /* LeakSanitizer's entry point, present only in sanitizer builds. */
 extern void __lsan_do_leak_check(void) __attribute__((weak));
 
@@ -140,6 +167,7 @@ sign_seccomp_enter(char *err, size_t errlen)
 	r |= add_by_name(ctx, SCMP_ACT_ALLOW, allowed);
 	r |= add_by_name(ctx, kill_action, fatal);
 	r |= add_restricted(ctx);
+	r |= add_store_rules(ctx);
 	if (r != 0) {
 		snprintf(err, errlen, "seccomp: cannot build the sign worker's "
 		    "filter");

@@ -26,6 +26,9 @@
 
 #include <stddef.h>
 
+/* The upgrade store's directory: renameat and unlinkat are allowed
+ * there, and nowhere else. Call before sign_seccomp_enter. */
+void sign_seccomp_allow_store(int dirfd);
 int sign_seccomp_enter(char *err, size_t errlen);
 
 #endif

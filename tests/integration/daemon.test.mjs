@@ -187,14 +187,16 @@ test('a clean runtime build streams to complete; front kill and SSE reconnect lo
   assertEq(j.percent, 100, 'job percent');
 });
 
-test('an upgrade of a built artifact reaches the sign worker, which refuses it plainly and stays up', async () => {
+test('an upgrade of a built artifact reaches the sign worker, which refuses it plainly (no node) and stays up', async () => {
   const arts = (await request(d.port, 'GET', '/api/build/artifacts')).json;
   const a = arts.runtime_wasm;
   assert(a && a.hash, 'a runtime artifact from the build above');
   for (const body of [{ artifact: a.hash, expected_hash: a.hash }, { wasm_path: a.path, expected_hash: a.hash }]) {
     const r = await request(d.port, 'POST', '/api/upgrade/submit', { body });
-    assertEq(r.status, 501, `submission of a known artifact (${r.text})`);
-    assert(/nothing was signed or sent/.test(r.json.error), `says nothing was signed: ${r.json.error}`);
+    // No node runs for this daemon: the sign worker's pre-flight says so.
+    assertEq(r.status, 502, `submission of a known artifact without a node (${r.text})`);
+    assertEq(r.json.check, 'node', 'the check that refused');
+    assert(/nothing was signed/.test(r.json.error), `says nothing was signed: ${r.json.error}`);
   }
   const h = await d.health();
   assertEq(h.roles.sign.state, 'up', 'the sign worker kept its channel');

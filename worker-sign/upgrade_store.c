@@ -1,0 +1,258 @@
+#include "upgrade_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "jobfile.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define STORE_NAME_MAX 64
+
+static int dirfd_ = -1;
+static char dir_path[1200];
+static uint64_t next_id = 1;
+
+int
+upgrade_store_dirfd(void)
+{
+	return dirfd_;
+}
+
+uint64_t
+upgrade_store_take_id(void)
+{
+	return next_id++;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* temp file, fsync, rename, fsync of the directory: the old content stays
+ * whole on any failure, and the new one survives a power cut. */
+static int
+replace_file(const char *name, const void *data, size_t len)
+{
+	char tmp[STORE_NAME_MAX + 16];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	(void)unlinkat(dirfd_, tmp, 0);
+	/* O_APPEND on a fresh file changes nothing, and keeps this open
+	 * inside the seccomp filter's one rule for creating files. */
+	int fd = openat(dirfd_, tmp, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
+	    O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		int saved = errno;
+		close(fd);
+		(void)unlinkat(dirfd_, tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) != 0 || renameat(dirfd_, tmp, dirfd_, name) != 0) {
+		int saved = errno;
+		(void)unlinkat(dirfd_, tmp, 0);
+		errno = saved;
+		return -1;
+	}
+	return fsync(dirfd_);
+}
+
+static int
+append_line(const char *name, const char *line, size_t len, int durable)
+{
+	int fd = openat(dirfd_, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0640);
+	if (fd < 0)
+		return -1;
+	int r = write_all(fd, line, len);
+	if (r == 0 && durable)
+		r = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+int
+upgrade_store_save(uint64_t id, const json_t *record)
+{
+	char name[STORE_NAME_MAX];
+	char *text = json_dumps(record, JSON_COMPACT);
+	if (text == NULL || dirfd_ < 0) {
+		free(text);
+		errno = ENOMEM;
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%" PRIu64 ".json", id);
+	int r = replace_file(name, text, strlen(text));
+	if (r != 0)
+		log_warn("upgrade %" PRIu64 ": cannot write its record", id);
+	free(text);
+	return r;
+}
+
+int
+upgrade_store_event(uint64_t id, uint64_t event_id, const char *name,
+    const char *json)
+{
+	static char line[JOB_EVENT_LINE_MAX];
+	char file[STORE_NAME_MAX];
+	int len = jobfile_format_event(line, sizeof(line), event_id, name, json);
+	if (len < 0 || dirfd_ < 0) {
+		log_warnx("upgrade %" PRIu64 ": event %s not representable", id,
+		    name);
+		return -1;
+	}
+	snprintf(file, sizeof(file), "%" PRIu64 ".events", id);
+	if (append_line(file, line, (size_t)len,
+	    jobfile_event_is_terminal(name)) != 0) {
+		log_warn("upgrade %" PRIu64 ": cannot append event %s", id,
+		    name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+upgrade_store_audit(json_t *line)
+{
+	char at[32];
+	format_rfc3339(time(NULL), at, sizeof(at));
+	json_object_set_new(line, "at", json_string(at));
+	char *text = json_dumps(line, JSON_COMPACT);
+	if (text == NULL || dirfd_ < 0) {
+		free(text);
+		return -1;
+	}
+	size_t len = strlen(text);
+	char *nl = realloc(text, len + 2);
+	if (nl == NULL) {
+		free(text);
+		return -1;
+	}
+	nl[len] = '\n';
+	nl[len + 1] = '\0';
+	int r = append_line(UPGRADE_AUDIT_FILE, nl, len + 1, 1);
+	if (r != 0)
+		log_warn("cannot append to the audit log %s/%s", dir_path,
+		    UPGRADE_AUDIT_FILE);
+	free(nl);
+	return r;
+}
+
+int
+upgrade_store_blob(uint64_t id, const char *suffix, const uint8_t *data,
+    size_t len)
+{
+	char name[STORE_NAME_MAX];
+	if (dirfd_ < 0 || strchr(suffix, '/') != NULL ||
+	    snprintf(name, sizeof(name), "%" PRIu64 "%s", id, suffix) >=
+	    (int)sizeof(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return replace_file(name, data, len);
+}
+
+/* A record a crash left mid-flight: whether its extrinsic landed is not
+ * known here, so say exactly that, and never "failed". */
+static void
+end_interrupted(uint64_t id, json_t *rec)
+{
+	const char *status = json_string_value(json_object_get(rec, "status"));
+	if (status == NULL || strcmp(status, "running") != 0)
+		return;
+	const char *tx = json_is_true(json_object_get(rec, "submitted")) ?
+	    json_string_value(json_object_get(rec, "tx_hash")) : NULL;
+	char msg[512];
+	snprintf(msg, sizeof(msg), "the sign worker stopped during this "
+	    "upgrade (crash or restart); %s%s%s", tx ? "the extrinsic " : "",
+	    tx ? tx : "nothing had been submitted yet",
+	    tx ? " may or may not be on chain: check GET /api/chain and the "
+	    "chain's blocks before retrying" : ", so it is safe to retry");
+	json_int_t next = json_integer_value(json_object_get(rec,
+	    "next_event_id"));
+	json_object_set_new(rec, "status", json_string(tx ? "unknown" :
+	    "failed"));
+	json_object_set_new(rec, "success", json_false());
+	json_object_set_new(rec, "error", json_string(msg));
+	json_t *ev = json_pack("{s:s, s:s, s:b, s:O?, s:O?, s:[]}", "status",
+	    tx ? "unknown" : "failed", "error", msg, "success", 0, "tx_hash",
+	    json_object_get(rec, "tx_hash"), "block_hash",
+	    json_object_get(rec, "block_hash"), "events");
+	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+	json_decref(ev);
+	if (text && next > 0 && upgrade_store_event(id, (uint64_t)next, "error",
+	    text) == 0)
+		json_object_set_new(rec, "next_event_id", json_integer(next + 1));
+	free(text);
+	upgrade_store_save(id, rec);
+	upgrade_store_audit(json_pack("{s:s, s:I, s:s, s:s}", "what",
+	    "upgrade_interrupted", "upgrade_id", (json_int_t)id, "status",
+	    tx ? "unknown" : "failed", "detail", msg));
+	log_warnx("upgrade %" PRIu64 ": %s", id, msg);
+}
+
+int
+upgrade_store_open(const char *state_dir, char *err, size_t errlen)
+{
+	size_t count = 0;
+	if (fs_join(dir_path, sizeof(dir_path), state_dir,
+	    JOBFILE_UPGRADES) != 0 || (fs_mkdirs(dir_path, 0750) != 0 &&
+	    errno != EEXIST)) {
+		snprintf(err, errlen, "cannot create %s: %s", dir_path,
+		    strerror(errno));
+		return -1;
+	}
+	dirfd_ = open(dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd_ < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", dir_path,
+		    strerror(errno));
+		return -1;
+	}
+	uint64_t *ids = jobfile_list_ids_in(state_dir, JOBFILE_UPGRADES, &count);
+	for (size_t i = 0; i < count; i++) {
+		json_t *rec = jobfile_load_record_in(state_dir, JOBFILE_UPGRADES,
+		    ids[i]);
+		if (rec == NULL)
+			log_warnx("upgrade %" PRIu64 ": its record is unreadable "
+			    "or torn; left as it is", ids[i]);
+		else
+			end_interrupted(ids[i], rec);
+		json_decref(rec);
+	}
+	if (count > 0)
+		next_id = ids[count - 1] + 1;
+	free(ids);
+	return 0;
+}
+
+void
+upgrade_store_close(void)
+{
+	if (dirfd_ >= 0)
+		close(dirfd_);
+	dirfd_ = -1;
+}
