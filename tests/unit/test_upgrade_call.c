@@ -24,21 +24,24 @@
 
 #define MiB ((size_t)1 << 20)
 
-/* Metadata_metadata of the Rococo genesis code, printed as hex. */
+/* Metadata_metadata of the Rococo genesis code, printed as hex. CommonJS
+ * with import(): chopsticks' executor starts a worker thread, which would
+ * inherit (and refuse) --input-type=module. */
 #define ROCOCO_SCRIPT \
-	"import fs from \"node:fs\";" \
-	"import { runTask, destroyWorker, emptyTaskHandler } from " \
-	"\"@acala-network/chopsticks-core\";" \
+	"(async () => {" \
+	"const fs = require(\"node:fs\");" \
+	"const c = await import(\"@acala-network/chopsticks-core\");" \
 	"const spec = \"node_modules/@substrate/connect/dist/connector/specs/" \
 	"rococo_v2_1.json\";" \
 	"const top = JSON.parse(fs.readFileSync(spec, \"utf8\")).genesis.raw.top;" \
-	"const r = await runTask({ wasm: top[\"0x3a636f6465\"], calls: " \
+	"const r = await c.runTask({ wasm: top[\"0x3a636f6465\"], calls: " \
 	"[[\"Metadata_metadata\", []]], mockSignatureHost: false, " \
 	"allowUnresolvedImports: false, runtimeLogLevel: 0 }, " \
-	"{ ...emptyTaskHandler, getStorage: async (k) => top[k] });" \
-	"await destroyWorker();" \
+	"{ ...c.emptyTaskHandler, getStorage: async (k) => top[k] });" \
+	"await c.destroyWorker();" \
 	"if (!r.Call) { console.error(JSON.stringify(r)); process.exit(1); }" \
-	"console.log(\"metadata \" + r.Call.result);"
+	"console.log(\"metadata \" + r.Call.result);" \
+	"})().catch((e) => { console.error(String(e)); process.exit(1); });"
 
 static struct metadata *
 decode_or_skip(const char *what, const uint8_t *bin, size_t len)
@@ -69,7 +72,7 @@ kitchensink(const char *name)
 static uint8_t *
 rococo_from_node(size_t *len)
 {
-	FILE *p = popen("node --input-type=module -e '" ROCOCO_SCRIPT "' "
+	FILE *p = popen("node -e '" ROCOCO_SCRIPT "' "
 	    "2>&1", "r");
 	size_t cap = 4 * MiB, n = 0, got;
 	char *text, *hex;
