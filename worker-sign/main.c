@@ -146,6 +146,8 @@ on_channel(uint32_t peer, int fd, void *arg)
 	front = chan_new(base, fd, "front", front_permits,
 	    sizeof(front_permits) / sizeof(front_permits[0]), front_msg,
 	    front_closed, NULL);
+	if (front)
+		upgrade_store_replay_recovered(send_event);
 }
 
 /* After the keys are in: from here on, no exec, no new process, no
@@ -180,6 +182,8 @@ on_config(const struct rtforge_config *cfg, void *arg)
 		if (upgrade_init(base, cfg, &signer, send_reply, send_event, err,
 		    sizeof(err)) != 0)
 			log_warnx("upgrades are unavailable: %s", err);
+		if (front)
+			upgrade_store_replay_recovered(send_event);
 		enter_sandbox();
 		log_info("ready (node %s)", cfg->node_url);
 	} else

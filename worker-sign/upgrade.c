@@ -114,7 +114,6 @@ audit(struct upgrade *u, const char *what, json_t *extra)
 	json_decref(extra);
 	if (line)
 		upgrade_store_audit(line);
-	json_decref(line);
 }
 
 void

@@ -17,7 +17,16 @@
 
 #define STORE_NAME_MAX 64
 
+#define RECOVERED_MAX 8
+
 static int dirfd_ = -1;
+/* Events written at start for interrupted upgrades, told to the front
+ * once it is connected: its open streams and "wait" requests end. */
+static struct recovered {
+	uint64_t id, event_id;
+	char *text;
+} recovered[RECOVERED_MAX];
+static size_t recovered_count;
 static char dir_path[1200];
 static uint64_t next_id = 1;
 
@@ -141,15 +150,12 @@ upgrade_store_audit(json_t *line)
 	char at[32];
 	format_rfc3339(time(NULL), at, sizeof(at));
 	json_object_set_new(line, "at", json_string(at));
-	char *text = json_dumps(line, JSON_COMPACT);
-	if (text == NULL || dirfd_ < 0) {
-		free(text);
-		return -1;
-	}
-	size_t len = strlen(text);
-	char *nl = realloc(text, len + 2);
-	if (nl == NULL) {
-		free(text);
+	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+	json_decref(line);
+	size_t len = text ? strlen(text) : 0;
+	char *nl = text ? realloc(text, len + 2) : NULL;
+	if (nl == NULL || dirfd_ < 0) {
+		free(nl ? nl : text);
 		return -1;
 	}
 	nl[len] = '\n';
@@ -205,8 +211,14 @@ end_interrupted(uint64_t id, json_t *rec)
 	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	json_decref(ev);
 	if (text && next > 0 && upgrade_store_event(id, (uint64_t)next, "error",
-	    text) == 0)
+	    text) == 0) {
 		json_object_set_new(rec, "next_event_id", json_integer(next + 1));
+		if (recovered_count < RECOVERED_MAX) {
+			recovered[recovered_count++] = (struct recovered){ id,
+			    (uint64_t)next, text };
+			text = NULL;
+		}
+	}
 	free(text);
 	upgrade_store_save(id, rec);
 	upgrade_store_audit(json_pack("{s:s, s:I, s:s, s:s}", "what",
@@ -219,6 +231,7 @@ int
 upgrade_store_open(const char *state_dir, char *err, size_t errlen)
 {
 	size_t count = 0;
+	next_id = 1;
 	if (fs_join(dir_path, sizeof(dir_path), state_dir,
 	    JOBFILE_UPGRADES) != 0 || (fs_mkdirs(dir_path, 0750) != 0 &&
 	    errno != EEXIST)) {
@@ -250,8 +263,23 @@ upgrade_store_open(const char *state_dir, char *err, size_t errlen)
 }
 
 void
+upgrade_store_replay_recovered(void (*fn)(uint64_t upgrade_id,
+    uint64_t event_id, const char *name, const char *json))
+{
+	for (size_t i = 0; i < recovered_count; i++) {
+		fn(recovered[i].id, recovered[i].event_id, "error",
+		    recovered[i].text);
+		free(recovered[i].text);
+	}
+	recovered_count = 0;
+}
+
+void
 upgrade_store_close(void)
 {
+	for (size_t i = 0; i < recovered_count; i++)
+		free(recovered[i].text);
+	recovered_count = 0;
 	if (dirfd_ >= 0)
 		close(dirfd_);
 	dirfd_ = -1;

@@ -32,11 +32,16 @@ int upgrade_store_save(uint64_t id, const json_t *record);
 /* One event line; fsync'd when terminal. 0 or -1. */
 int upgrade_store_event(uint64_t id, uint64_t event_id, const char *name,
     const char *json);
-/* One audit line, fsync'd; "at" is added. 0 or -1. */
+/* One audit line, fsync'd; "at" is added; line is given away. 0 or -1. */
 int upgrade_store_audit(json_t *line);
 /* <id><suffix> with the bytes, atomically, mode 0640. 0 or -1. */
 int upgrade_store_blob(uint64_t id, const char *suffix, const uint8_t *data,
     size_t len);
+
+/* Hands the "error" events written for interrupted upgrades at start to
+ * fn (once), so the front can tell its live streams. */
+void upgrade_store_replay_recovered(void (*fn)(uint64_t upgrade_id,
+    uint64_t event_id, const char *name, const char *json));
 
 void upgrade_store_close(void);
 

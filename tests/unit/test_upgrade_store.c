@@ -1,0 +1,205 @@
+/* The upgrade store: records replaced whole, events and audit lines only
+ * ever appended, ids that continue after a restart, and upgrades a crash
+ * left "running" ended truthfully (unknown once submitted, else failed)
+ * with an event for the front and an audit line. Runs in a mkdtemp()
+ * state directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "fsutil.h"
+#include "jobfile.h"
+#include "testlib.h"
+#include "upgrade_store.h"
+
+static char state[64];
+
+static char *
+read_file(const char *name, size_t *len)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/upgrades/%s", state, name);
+	return fs_read_capped(path, 1 << 20, len);
+}
+
+static size_t
+count_lines(const char *text)
+{
+	size_t n = 0;
+	for (const char *p = text; p && *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static void
+test_fresh_store(void)
+{
+	char err[256];
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	CHECK(upgrade_store_dirfd() >= 0);
+	CHECK(upgrade_store_take_id() == 1);
+	CHECK(upgrade_store_take_id() == 2);
+	upgrade_store_close();
+	CHECK(upgrade_store_dirfd() == -1);
+}
+
+static void
+test_record_events_audit_blob(void)
+{
+	char err[256];
+	size_t len;
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	uint64_t id = upgrade_store_take_id();
+	json_t *rec = json_pack("{s:I, s:s, s:I}", "upgrade_id", (json_int_t)id,
+	    "status", "running", "next_event_id", (json_int_t)1);
+	CHECK(upgrade_store_save(id, rec) == 0);
+	json_object_set_new(rec, "status", json_string("success"));
+	CHECK(upgrade_store_save(id, rec) == 0);
+	json_decref(rec);
+	json_t *back = jobfile_load_record_in(state, JOBFILE_UPGRADES, id);
+	CHECK_STR(json_string_value(json_object_get(back, "status")), "success");
+	json_decref(back);
+	char *tmp = read_file("1.json.tmp", &len);
+	CHECK(tmp == NULL);	/* no temp file left behind */
+	free(tmp);
+
+	CHECK(upgrade_store_event(id, 1, "step", "{\"step\":\"checks\"}") == 0);
+	CHECK(upgrade_store_event(id, 2, "complete", "{\"success\":true}") ==
+	    0);
+	CHECK(upgrade_store_event(id, 3, "Bad Name", "{}") == -1);
+	CHECK(upgrade_store_event(id, 3, "step", "{\n}") == -1);
+	char *events = read_file("1.events", &len);
+	CHECK(events != NULL && count_lines(events) == 2);
+	CHECK(events && strncmp(events, "1 step {", 8) == 0);
+	free(events);
+
+	CHECK(upgrade_store_audit(json_pack("{s:s}", "what", "first")) == 0);
+	CHECK(upgrade_store_audit(json_pack("{s:s}", "what", "second")) == 0);
+	char *audit = read_file(UPGRADE_AUDIT_FILE, &len);
+	CHECK(audit && count_lines(audit) == 2);
+	CHECK(audit && strstr(audit, "\"what\":\"first\"") < strstr(audit,
+	    "\"what\":\"second\""));
+	CHECK(audit && strstr(audit, "\"at\":\"") != NULL);
+	free(audit);
+
+	const uint8_t code[] = { 0, 'a', 's', 'm', 1, 0, 0, 0 };
+	CHECK(upgrade_store_blob(id, ".rollback.wasm", code, sizeof(code)) ==
+	    0);
+	char *blob = read_file("1.rollback.wasm", &len);
+	CHECK(blob && len == sizeof(code) && memcmp(blob, code, len) == 0);
+	free(blob);
+	CHECK(upgrade_store_blob(id, "/../escape", code, sizeof(code)) == -1);
+	upgrade_store_close();
+}
+
+static json_t *
+running_record(uint64_t id, bool submitted)
+{
+	return json_pack("{s:I, s:s, s:s, s:b, s:I}", "upgrade_id",
+	    (json_int_t)id, "status", "running", "tx_hash", "0x1234",
+	    "submitted", submitted, "next_event_id", (json_int_t)4);
+}
+
+static uint64_t replayed_ids[8];
+static size_t replayed;
+
+static void
+on_replay(uint64_t upgrade_id, uint64_t event_id, const char *name,
+    const char *json)
+{
+	CHECK(event_id == 4);
+	CHECK_STR(name, "error");
+	CHECK(strstr(json, "\"success\":false") != NULL);
+	if (replayed < 8)
+		replayed_ids[replayed++] = upgrade_id;
+}
+
+static void
+test_restart_ends_interrupted_upgrades(void)
+{
+	char err[256], path[256];
+	size_t len;
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	uint64_t sent = upgrade_store_take_id(), unsent =
+	    upgrade_store_take_id();
+	json_t *a = running_record(sent, true), *b = running_record(unsent,
+	    false);
+	CHECK(upgrade_store_save(sent, a) == 0);
+	CHECK(upgrade_store_save(unsent, b) == 0);
+	json_decref(a);
+	json_decref(b);
+	upgrade_store_close();
+	/* A torn record: reported, left as it is, never "fixed". */
+	snprintf(path, sizeof(path), "%s/upgrades/9.json", state);
+	CHECK(fs_write_atomic(path, "{\"upgrade_id\":9,\"sta", 20, 0640) == 0);
+
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	CHECK(upgrade_store_take_id() == 10);	/* ids continue */
+	json_t *ra = jobfile_load_record_in(state, JOBFILE_UPGRADES, sent);
+	json_t *rb = jobfile_load_record_in(state, JOBFILE_UPGRADES, unsent);
+	CHECK_STR(json_string_value(json_object_get(ra, "status")), "unknown");
+	CHECK(strstr(json_string_value(json_object_get(ra, "error")),
+	    "may or may not be on chain") != NULL);
+	CHECK_STR(json_string_value(json_object_get(rb, "status")), "failed");
+	CHECK(strstr(json_string_value(json_object_get(rb, "error")),
+	    "safe to retry") != NULL);
+	CHECK(json_integer_value(json_object_get(ra, "next_event_id")) == 5);
+	json_decref(ra);
+	json_decref(rb);
+	char *torn = read_file("9.json", &len);
+	CHECK(torn && len == 20);
+	free(torn);
+	char *audit = read_file(UPGRADE_AUDIT_FILE, &len);
+	CHECK(audit && strstr(audit, "upgrade_interrupted") != NULL);
+	free(audit);
+	upgrade_store_replay_recovered(on_replay);
+	CHECK(replayed == 2);
+	upgrade_store_replay_recovered(on_replay);	/* only once */
+	CHECK(replayed == 2);
+	upgrade_store_close();
+
+	/* A second restart changes nothing more. */
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	upgrade_store_replay_recovered(on_replay);
+	CHECK(replayed == 2);
+	upgrade_store_close();
+}
+
+static void
+test_unusable_directory(void)
+{
+	char err[256], file[128];
+	snprintf(file, sizeof(file), "%s/not-a-dir", state);
+	CHECK(fs_write_atomic(file, "x", 1, 0640) == 0);
+	CHECK(upgrade_store_open(file, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "not-a-dir") != NULL);
+	CHECK(upgrade_store_dirfd() == -1);
+	json_t *empty = json_object();
+	CHECK(upgrade_store_save(1, empty) == -1);
+	json_decref(empty);
+	CHECK(upgrade_store_audit(json_object()) == -1);
+	CHECK(upgrade_store_event(1, 1, "step", "{}") == -1);
+	CHECK(upgrade_store_blob(1, ".x", (const uint8_t *)"x", 1) == -1);
+}
+
+int
+main(void)
+{
+	if (mkdtemp(strcpy(state, "/tmp/rtforge-upgrade-store.XXXXXX")) ==
+	    NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	RUN(test_fresh_store);
+	RUN(test_record_events_audit_blob);
+	RUN(test_restart_ends_interrupted_upgrades);
+	RUN(test_unusable_directory);
+	CHECK(fs_remove_tree(state) == 0);
+	return testlib_summary();
+}
