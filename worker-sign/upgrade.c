@@ -344,6 +344,16 @@ parse_request(struct upgrade *u, json_t *req, char *err, size_t errlen)
 	snprintf(u->expected_hash, sizeof(u->expected_hash), "%s", hash);
 	u->account_index = json_is_integer(index) ?
 	    (unsigned)json_integer_value(index) : uctx.cfg->sign.account_index;
+	json_t *period = json_object_get(req, "mortal_period");
+	if (json_is_integer(period) && (json_integer_value(period) < 4 ||
+	    json_integer_value(period) > 65536 || (json_integer_value(period) &
+	    (json_integer_value(period) - 1)) != 0)) {
+		snprintf(err, errlen, "mortal_period must be a power of two "
+		    "from 4 to 65536 (blocks)");
+		return -1;
+	}
+	u->mortal_period = json_is_integer(period) ?
+	    (uint32_t)json_integer_value(period) : 0;
 	u->dry_run = json_is_true(json_object_get(req, "dry_run"));
 	u->use_quantum_sig = json_is_true(json_object_get(req,
 	    "use_quantum_sig"));

@@ -41,6 +41,8 @@ struct upgrade {
 	unsigned account_index;
 	bool dry_run;
 	bool use_quantum_sig;
+	uint32_t mortal_period;	/* 0: immortal */
+	uint8_t birth_hash[32];	/* mortal: the hash of the era's birth block */
 	char expected_hash[67];
 	char who[128];
 	json_t *artifact;	/* the front's record of it */

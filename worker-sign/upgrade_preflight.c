@@ -259,6 +259,31 @@ nonce_fetched(json_t *result, enum rpc_status status, const char *error,
 }
 
 static void
+ask_nonce(struct upgrade *u)
+{
+	if (upgrade_rpc("system_accountNextIndex", json_pack("[s]", u->ss58),
+	    RPC_ANSWER_SMALL, nonce_fetched, u) == 0)
+		upgrade_refuse(u, 503, "node", "cannot ask the node for the "
+		    "nonce (out of memory or stopping)");
+}
+
+/* A mortal era signs the hash of the block it is born at. */
+static void
+birth_fetched(json_t *result, enum rpc_status status, const char *error,
+    void *arg)
+{
+	struct upgrade *u = arg;
+	if (status != RPC_OK || upgrade_unhex32(json_string_value(result),
+	    u->birth_hash) != 0) {
+		upgrade_refuse(u, 502, "node", "%s", error ? error :
+		    "chain_getBlockHash answered no hash for the era's birth "
+		    "block");
+		return;
+	}
+	ask_nonce(u);
+}
+
+static void
 chain_fetched(json_t *status, uint8_t *metadata, size_t metadata_len,
     enum rpc_status why, const char *error, void *arg)
 {
@@ -280,10 +305,15 @@ chain_fetched(json_t *status, uint8_t *metadata, size_t metadata_len,
 	if (!check_chain_identity(u) || !check_versions(u) || !check_sudo(u) ||
 	    !check_type(u) || !build_call(u))
 		return;
-	if (upgrade_rpc("system_accountNextIndex", json_pack("[s]", u->ss58),
-	    RPC_ANSWER_SMALL, nonce_fetched, u) == 0)
+	if (u->mortal_period == 0) {
+		ask_nonce(u);
+		return;
+	}
+	uint32_t birth = extrinsic_era_birth(u->mortal_period, u->best_number);
+	if (upgrade_rpc("chain_getBlockHash", json_pack("[I]",
+	    (json_int_t)birth), RPC_ANSWER_SMALL, birth_fetched, u) == 0)
 		upgrade_refuse(u, 503, "node", "cannot ask the node for the "
-		    "nonce (out of memory or stopping)");
+		    "era's birth block (out of memory or stopping)");
 }
 
 void
@@ -331,10 +361,13 @@ build_extrinsic(struct upgrade *u, bool for_real)
 		    json_object_get(rt, "transaction_version")),
 		.nonce = u->nonce,
 		.hasher = u->hasher,
+		.era = { .mortal = u->mortal_period != 0,
+			.period = u->mortal_period, .current = u->best_number },
 	};
 	struct extrinsic_signer s;
 	int r;
 	memcpy(p.genesis_hash, u->genesis, 32);
+	memcpy(p.era.birth_hash, u->birth_hash, 32);
 	free(u->xt);
 	u->xt = NULL;
 	if (extrinsic_signer_from_custody(&s, uctx.signer->custody,

@@ -82,6 +82,10 @@ test('a dry run checks everything, signs and sends nothing, and reports fee, wei
   assertEq(r.json.signer, ALICE_SS58, 'signer');
   // Rococo 9140 weighs set_code as a whole block (chain-facts.md).
   assertEq(r.json.unchecked_weight, true, `sudo_unchecked_weight chosen (${r.json.unchecked_reason})`);
+  const mortal = await post('/api/upgrade/submit', { artifact: artifact.hash,
+    expected_hash: artifact.hash, dry_run: true, mortal_period: 64 });
+  assertEq(mortal.status, 200, `mortal dry run (${mortal.text})`);
+  assertEq(mortal.json.extrinsic_size, r.json.extrinsic_size + 1, 'a mortal era takes two bytes, an immortal one');
   await assertNothingSubmitted(before, 'dry run');
   assertEq((await request(d.port, 'GET', '/api/upgrade')).json.upgrades.length, 0, 'no upgrade recorded');
 });
