@@ -61,12 +61,14 @@ upgrade_free(struct upgrade *u)
 	json_decref(u->chain);
 	json_decref(u->fee);
 	json_decref(u->events);
+	json_decref(u->events_all);
 	json_decref(u->outcome);
 	metadata_free(u->md);
 	if (u->report_valid)
 		wasm_report_free(&u->report);
 	free(u->code);
 	free(u->call);
+	free(u->call2);
 	free(u->xt);
 	if (current == u)
 		current = NULL;
@@ -152,10 +154,11 @@ static json_t *
 result_json(struct upgrade *u, bool success, const char *error)
 {
 	char *tx = u->signed_for_real ? upgrade_hex(u->tx_hash, 32) : NULL;
-	json_t *o = json_pack("{s:s, s:s?, s:s?, s:b, s:o}", "status", success ?
-	    "success" : "failed", "tx_hash", tx, "block_hash", u->block_hash[0] ?
-	    u->block_hash : NULL, "success", success, "events",
-	    event_names(u->events));
+	const char *status = !success ? "failed" :
+	    u->type == UPGRADE_TYPE_DEMOCRACY ? "proposed" : "success";
+	json_t *o = json_pack("{s:s, s:s?, s:s?, s:b, s:o}", "status", status,
+	    "tx_hash", tx, "block_hash", u->block_hash[0] ? u->block_hash : NULL,
+	    "success", success, "events", event_names(u->events_all));
 	free(tx);
 	if (o == NULL)
 		return NULL;
@@ -166,8 +169,8 @@ result_json(struct upgrade *u, bool success, const char *error)
 		json_object_set_new(o, "error", json_string(error));
 	if (u->outcome)
 		json_object_update(o, u->outcome);
-	if (u->events)
-		json_object_set(o, "events_detail", u->events);
+	if (u->events_all)
+		json_object_set(o, "events_detail", u->events_all);
 	return o;
 }
 
@@ -405,6 +408,7 @@ upgrade_start(uint32_t request_id, const char *json, size_t len, int fd)
 	}
 	u->request_id = request_id;
 	u->xt_index = -1;
+	u->part = 1;
 	int parsed = parse_request(u, req, err, sizeof(err));
 	json_decref(req);
 	if (current != NULL) {

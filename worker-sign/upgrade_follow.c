@@ -21,6 +21,26 @@
 static void poll_best(struct upgrade *u);
 static void scan_next(struct upgrade *u);
 static void wait_finality(struct upgrade *u);
+static void start_part2(struct upgrade *u);
+static void submit(struct upgrade *u);
+
+/* Each extrinsic sent, in the record: an operator sees both steps of a
+ * two-step upgrade. */
+static void
+remember_part(struct upgrade *u)
+{
+	json_t *parts = json_object_get(u->record, "extrinsics");
+	char *tx = upgrade_hex(u->tx_hash, 32);
+	if (!json_is_array(parts)) {
+		parts = json_array();
+		json_object_set_new(u->record, "extrinsics", parts);
+	}
+	json_array_append_new(parts, json_pack("{s:i, s:s?, s:s, s:I, s:O}",
+	    "part", u->part, "tx_hash", tx, "block_hash", u->block_hash,
+	    "block_number", (json_int_t)u->block_number, "events", u->events));
+	free(tx);
+	upgrade_save(u);
+}
 
 static bool
 call_or_fail(struct upgrade *u, const char *method, json_t *params,
@@ -105,40 +125,76 @@ describe_error(struct upgrade *u, const char *where, json_t *dispatch_error,
 		json_object_set_new(u->outcome, "dispatch_error", d);
 }
 
+/* What a good outcome of the current extrinsic emits, besides
+ * system.ExtrinsicSuccess. */
+static void
+expected_events(const struct upgrade *u, const char **first,
+    const char **second)
+{
+	*second = NULL;
+	if (u->type == UPGRADE_TYPE_DEMOCRACY)
+		*first = u->part == 1 ? "preimage.Noted" : "democracy.Proposed";
+	else if (u->type == UPGRADE_TYPE_AUTHORIZE && u->part == 1) {
+		*first = "sudo.Sudid";
+		*second = "system.UpgradeAuthorized";
+	} else if (u->type == UPGRADE_TYPE_AUTHORIZE)
+		*first = "system.CodeUpdated";
+	else {
+		*first = "sudo.Sudid";
+		*second = "system.CodeUpdated";
+	}
+}
+
+static bool
+has_event(const json_t *events, const char *name)
+{
+	json_t *e;
+	size_t i;
+	json_array_foreach(events, i, e) {
+		const char *n = json_string_value(json_object_get(e, "event"));
+		if (n && strcmp(n, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Sudid(Err) and ExtrinsicFailed are explained; a missing event is named. */
 static bool
 judge_events(struct upgrade *u, char *why, size_t whylen)
 {
-	bool sudid_ok = false, code_updated = false, ext_ok = false;
+	const char *first, *second;
 	json_t *e;
 	size_t i;
 	why[0] = '\0';
 	json_array_foreach(u->events, i, e) {
 		const char *name = json_string_value(json_object_get(e,
 		    "event"));
-		if (name == NULL)
-			continue;
-		if (strcmp(name, "sudo.Sudid") == 0) {
-			json_t *res = first_field(e);
-			sudid_ok = json_object_get(res, "Ok") != NULL;
-			if (json_object_get(res, "Err"))
-				describe_error(u, "Sudid(Err)", json_object_get(res,
-				    "Err"), why, whylen);
-		} else if (strcmp(name, "system.CodeUpdated") == 0)
-			code_updated = true;
-		else if (strcmp(name, "system.ExtrinsicSuccess") == 0)
-			ext_ok = true;
-		else if (strcmp(name, "system.ExtrinsicFailed") == 0)
-			describe_error(u, "ExtrinsicFailed", first_field(e), why,
-			    whylen);
+		json_t *res = first_field(e);
+		if (name && strcmp(name, "sudo.Sudid") == 0 &&
+		    json_object_get(res, "Err"))
+			describe_error(u, "Sudid(Err)", json_object_get(res, "Err"),
+			    why, whylen);
+		else if (name && strcmp(name, "system.ExtrinsicFailed") == 0)
+			describe_error(u, "ExtrinsicFailed", res, why, whylen);
+		else if (name && strcmp(name, "democracy.Proposed") == 0)
+			json_object_set(u->outcome, "proposal_index",
+			    json_is_object(json_object_get(e, "fields")) ?
+			    json_object_get(json_object_get(e, "fields"),
+			    "proposal_index") : res);
 	}
-	json_object_set_new(u->outcome, "code_updated",
-	    json_boolean(code_updated));
-	if (why[0] == '\0' && !(ext_ok && sudid_ok && code_updated))
+	if (why[0] != '\0')
+		return false;
+	expected_events(u, &first, &second);
+	const char *missing = !has_event(u->events, "system.ExtrinsicSuccess") ?
+	    "system.ExtrinsicSuccess" : !has_event(u->events, first) ? first :
+	    second && !has_event(u->events, second) ? second : NULL;
+	if (missing)
 		snprintf(why, whylen, "the block holds the extrinsic but not "
-		    "the events of a successful upgrade (%s%s%s)", ext_ok ? "" :
-		    "no ExtrinsicSuccess ", sudid_ok ? "" : "no Sudid(Ok) ",
-		    code_updated ? "" : "no CodeUpdated");
-	return why[0] == '\0';
+		    "%s: the %s did not take effect", missing, u->part == 1 &&
+		    u->call2 ? "first step" : "upgrade");
+	if (has_event(u->events, "system.CodeUpdated"))
+		json_object_set_new(u->outcome, "code_updated", json_true());
+	return missing == NULL;
 }
 
 /* ---- the post-check ---- */
@@ -201,9 +257,9 @@ code_read(json_t *result, enum rpc_status status, const char *error,
 static void
 post_check(struct upgrade *u)
 {
-	char why[UPGRADE_ERR_MAX];
-	if (!judge_events(u, why, sizeof(why))) {
-		upgrade_finish(u, false, why);
+	if (u->type == UPGRADE_TYPE_DEMOCRACY) {
+		/* The code changes only if the referendum passes. */
+		upgrade_finish(u, true, NULL);
 		return;
 	}
 	call_or_fail(u, "state_getStorage", json_pack("[s, s]", CODE_KEY,
@@ -281,8 +337,22 @@ events_read(json_t *result, enum rpc_status status, const char *error,
 		upgrade_finish(u, false, err);
 		return;
 	}
+	json_decref(u->events);
 	u->events = events_of_ours(u, all);
 	json_decref(all);
+	if (u->events_all == NULL)
+		u->events_all = json_array();
+	json_array_extend(u->events_all, u->events);
+	remember_part(u);
+	char why[UPGRADE_ERR_MAX];
+	if (!judge_events(u, why, sizeof(why))) {
+		upgrade_finish(u, false, why);
+		return;
+	}
+	if (u->part == 1 && u->call2 != NULL) {
+		start_part2(u);
+		return;
+	}
 	u->deadline = time(NULL) + UPGRADE_FINALITY_TIMEOUT;
 	wait_finality(u);
 }
@@ -327,9 +397,10 @@ block_read(json_t *result, enum rpc_status status, const char *error,
 	json_object_set_new(u->record, "block_hash", json_string(u->block_hash));
 	json_object_set_new(u->record, "block_number",
 	    json_integer(u->block_number));
-	upgrade_step(u, "in_block", json_pack("{s:s, s:I, s:i}", "block_hash",
-	    u->block_hash, "block_number", (json_int_t)u->block_number,
-	    "index", u->xt_index));
+	upgrade_step(u, "in_block", json_pack("{s:s, s:I, s:i, s:i}",
+	    "block_hash", u->block_hash, "block_number",
+	    (json_int_t)u->block_number, "index", u->xt_index, "part",
+	    u->part));
 	char *key = upgrade_storage_key("System", "Events", NULL, 0);
 	if (key)
 		call_or_fail(u, "state_getStorage", json_pack("[s, s]", key,
@@ -395,6 +466,31 @@ poll_best(struct upgrade *u)
 	    best_read);
 }
 
+/* ---- the second extrinsic ---- */
+
+/* authorize_upgrade: the code goes unsigned, now that it is authorized;
+ * democracy_proposal: the proposal, signed with the next nonce. */
+static void
+start_part2(struct upgrade *u)
+{
+	uint32_t after = u->block_number;
+	u->part = 2;
+	if (u->type == UPGRADE_TYPE_DEMOCRACY) {
+		u->nonce++;
+		upgrade_audit_sign(u);
+	}
+	if (!upgrade_build_extrinsic(u, u->type == UPGRADE_TYPE_DEMOCRACY))
+		return;
+	char *tx = upgrade_hex(u->tx_hash, 32);
+	upgrade_step(u, "signed", json_pack("{s:i, s:s?, s:b}", "part", 2,
+	    "tx_hash", tx, "unsigned", u->type == UPGRADE_TYPE_AUTHORIZE));
+	free(tx);
+	u->block_hash[0] = '\0';
+	u->xt_index = -1;
+	u->best_number = after;
+	submit(u);
+}
+
 /* ---- submission ---- */
 
 static void
@@ -414,7 +510,8 @@ submitted(json_t *result, enum rpc_status status, const char *error,
 		log_warnx("upgrade %" PRIu64 ": the node names the extrinsic %s, "
 		    "rtforge computed %s", u->id, json_string_value(result), mine);
 	free(mine);
-	upgrade_step(u, "submitted", json_pack("{s:O}", "tx_hash", result));
+	upgrade_step(u, "submitted", json_pack("{s:O, s:i}", "tx_hash", result,
+	    "part", u->part));
 	u->deadline = time(NULL) + UPGRADE_INCLUSION_TIMEOUT;
 	u->scanned_number = u->best_number;
 	poll_best(u);

@@ -72,6 +72,12 @@ struct upgrade {
 	char unchecked_reason[160];
 	uint8_t *call;
 	size_t call_len;
+	/* authorize_upgrade: System.apply_authorized_upgrade(code), unsigned;
+	 * democracy_proposal: Democracy.propose(…), signed with nonce + 1.
+	 * Sent once the first extrinsic is in a block with the right events. */
+	uint8_t *call2;
+	size_t call2_len;
+	int part;		/* 1, or 2 while the second is followed */
 	uint8_t proposal_hash[32];	/* blake2b-256 of System.set_code(code) */
 	uint8_t *xt;
 	size_t xt_len;
@@ -86,7 +92,8 @@ struct upgrade {
 	char block_hash[67];
 	uint32_t block_number;
 	int xt_index;
-	json_t *events;		/* decoded, of our extrinsic only */
+	json_t *events;		/* decoded, of the current extrinsic only */
+	json_t *events_all;	/* of every extrinsic sent, in order */
 	json_t *outcome;	/* what the events say */
 	bool finalized;
 	struct event *timer;
@@ -122,6 +129,13 @@ void upgrade_dry_run_answer(struct upgrade *u, json_t *body);
 /* upgrade_preflight.c: from the request's checks to the signed extrinsic
  * (or the dry run's answer). */
 void upgrade_preflight_start(struct upgrade *u);
+
+/* Builds u->call (and u->call2) for the type; the extrinsic from u->call
+ * (for_real: signed by the key, else a zero signature) or, for part 2 of
+ * authorize_upgrade, the unsigned one from u->call2. false after refusing
+ * or failing the upgrade. */
+bool upgrade_build_calls(struct upgrade *u);
+bool upgrade_build_extrinsic(struct upgrade *u, bool for_real);
 
 /* upgrade_follow.c: rollback copy, submission, inclusion, events,
  * finality, post-check. */

@@ -197,29 +197,61 @@ check_sudo(struct upgrade *u)
 	return true;
 }
 
-/* The call for the chosen type; sudo is the one this build submits. */
 static bool
-build_call(struct upgrade *u)
+call_failed(struct upgrade *u, const char *err)
+{
+	upgrade_refuse(u, 422, "call", "cannot build the call from the chain's "
+	    "metadata: %s", err);
+	return false;
+}
+
+/* sudo: Sudo.sudo(set_code) or sudo_unchecked_weight(set_code, 0);
+ * authorize_upgrade: Sudo.sudo(authorize_upgrade(hash)), then
+ * apply_authorized_upgrade(code); democracy_proposal:
+ * note_preimage(set_code), then propose(Lookup{hash, len}). */
+bool
+upgrade_build_calls(struct upgrade *u)
 {
 	char err[UPGRADE_CALL_ERR_MAX];
-	uint8_t *set_code = NULL;
-	size_t set_code_len = 0;
+	uint8_t *set_code = NULL, *inner = NULL;
+	size_t set_code_len = 0, inner_len = 0;
+	int r;
 	free(u->call);
-	u->call = NULL;
+	free(u->call2);
+	u->call = u->call2 = NULL;
 	if (upgrade_call_set_code(u->md, u->code, u->code_len, &set_code,
-	    &set_code_len, err, sizeof(err)) != 0 ||
-	    upgrade_call_sudo(u->md, set_code, set_code_len,
-	    u->unchecked_weight, &u->call, &u->call_len, err,
-	    sizeof(err)) != 0) {
-		free(set_code);
-		upgrade_refuse(u, 422, "call", "cannot build the call from the "
-		    "chain's metadata: %s", err);
-		return false;
-	}
+	    &set_code_len, err, sizeof(err)) != 0)
+		return call_failed(u, err);
 	crypto_generichash(u->proposal_hash, 32, set_code, set_code_len, NULL,
 	    0);
+	switch (u->type) {
+	case UPGRADE_TYPE_SUDO:
+		r = upgrade_call_sudo(u->md, set_code, set_code_len,
+		    u->unchecked_weight, &u->call, &u->call_len, err,
+		    sizeof(err));
+		break;
+	case UPGRADE_TYPE_AUTHORIZE:
+		r = upgrade_call_authorize(u->md, u->report.code_hash, &inner,
+		    &inner_len, err, sizeof(err));
+		if (r == 0)
+			r = upgrade_call_sudo(u->md, inner, inner_len, 0, &u->call,
+			    &u->call_len, err, sizeof(err));
+		if (r == 0)
+			r = upgrade_call_apply_authorized(u->md, u->code,
+			    u->code_len, &u->call2, &u->call2_len, err,
+			    sizeof(err));
+		break;
+	default:
+		r = upgrade_call_note_preimage(u->md, set_code, set_code_len,
+		    &u->call, &u->call_len, err, sizeof(err));
+		if (r == 0)
+			r = upgrade_call_democracy_propose(u->md, u->proposal_hash,
+			    (uint32_t)set_code_len, &u->call2, &u->call2_len, err,
+			    sizeof(err));
+	}
 	free(set_code);
-	return true;
+	free(inner);
+	return r == 0 ? true : call_failed(u, err);
 }
 
 static bool
@@ -228,12 +260,6 @@ check_type(struct upgrade *u)
 	char err[UPGRADE_CALL_ERR_MAX];
 	if (upgrade_call_supported(u->md, u->type, err, sizeof(err)) != 0) {
 		upgrade_refuse(u, 422, "upgrade_type", "%s", err);
-		return false;
-	}
-	if (u->type != UPGRADE_TYPE_SUDO) {
-		upgrade_refuse(u, 501, "upgrade_type", "the chain offers "
-		    "upgrade_type \"%s\", but this rtforge submits only \"sudo\" "
-		    "so far; nothing was signed", upgrade_type_name(u->type));
 		return false;
 	}
 	return true;
@@ -303,7 +329,7 @@ chain_fetched(json_t *status, uint8_t *metadata, size_t metadata_len,
 		return;
 	}
 	if (!check_chain_identity(u) || !check_versions(u) || !check_sudo(u) ||
-	    !check_type(u) || !build_call(u))
+	    !check_type(u) || !upgrade_build_calls(u))
 		return;
 	if (u->mortal_period == 0) {
 		ask_nonce(u);
@@ -349,8 +375,8 @@ zero_sign(void *arg, size_t index, const uint8_t *msg, size_t len,
 	return 0;
 }
 
-static bool
-build_extrinsic(struct upgrade *u, bool for_real)
+bool
+upgrade_build_extrinsic(struct upgrade *u, bool for_real)
 {
 	char err[EXTRINSIC_ERR_MAX];
 	json_t *rt = json_object_get(u->chain, "runtime");
@@ -370,19 +396,31 @@ build_extrinsic(struct upgrade *u, bool for_real)
 	memcpy(p.era.birth_hash, u->birth_hash, 32);
 	free(u->xt);
 	u->xt = NULL;
+	const uint8_t *call = u->part == 2 ? u->call2 : u->call;
+	size_t call_len = u->part == 2 ? u->call2_len : u->call_len;
+	if (u->part == 2 && u->type == UPGRADE_TYPE_AUTHORIZE) {
+		/* The big blob goes unsigned: anyone may apply an authorized
+		 * upgrade. */
+		if (extrinsic_build_unsigned(u->md, call, call_len, u->hasher,
+		    &u->xt, &u->xt_len, u->tx_hash, err, sizeof(err)) == 0)
+			return true;
+		upgrade_refuse(u, 422, "extrinsic", "cannot build the unsigned "
+		    "apply_authorized_upgrade: %s", err);
+		return false;
+	}
 	if (extrinsic_signer_from_custody(&s, uctx.signer->custody,
 	    u->account_index, err, sizeof(err)) != 0) {
 		upgrade_refuse(u, 500, "signer", "%s", err);
 		return false;
 	}
 	if (for_real)
-		r = extrinsic_build_signed(u->md, u->call, u->call_len, &p,
+		r = extrinsic_build_signed(u->md, call, call_len, &p,
 		    uctx.signer->custody, u->account_index, &u->xt, &u->xt_len,
 		    u->tx_hash, err, sizeof(err));
 	else {
 		s.sign = zero_sign;
 		s.arg = u;
-		r = extrinsic_build_signed_with(u->md, u->call, u->call_len, &p,
+		r = extrinsic_build_signed_with(u->md, call, call_len, &p,
 		    &s, &u->xt, &u->xt_len, u->tx_hash, err, sizeof(err));
 	}
 	if (r != 0) {
@@ -399,10 +437,15 @@ static bool
 check_block_length(struct upgrade *u)
 {
 	json_t *max = json_object_get(u->chain, "max_block_length");
-	if (json_is_integer(max) && u->xt_len > (size_t)json_integer_value(max)) {
+	/* apply_authorized_upgrade goes unsigned: its call, a prefix and the
+	 * version byte. */
+	size_t biggest = u->xt_len;
+	if (u->type == UPGRADE_TYPE_AUTHORIZE && u->call2_len + 6 > biggest)
+		biggest = u->call2_len + 6;
+	if (json_is_integer(max) && biggest > (size_t)json_integer_value(max)) {
 		upgrade_refuse(u, 422, "block_length", "the extrinsic is %zu "
 		    "bytes, over the chain's %lld-byte limit for a normal "
-		    "block; a compressed runtime is smaller", u->xt_len,
+		    "block; a compressed runtime is smaller", biggest,
 		    (long long)json_integer_value(max));
 		return false;
 	}
@@ -604,7 +647,7 @@ fee_fetched(json_t *result, enum rpc_status status, const char *error,
 static void
 build_and_price(struct upgrade *u)
 {
-	if (!build_call(u) || !build_extrinsic(u, false) ||
+	if (!upgrade_build_calls(u) || !upgrade_build_extrinsic(u, false) ||
 	    !check_block_length(u))
 		return;
 	char *data = query_info_params(u);
@@ -684,7 +727,7 @@ static void
 sign_and_validate(struct upgrade *u)
 {
 	upgrade_audit_sign(u);
-	if (!build_extrinsic(u, true))
+	if (!upgrade_build_extrinsic(u, true))
 		return;
 	uint8_t *buf = malloc(u->xt_len + 33);
 	if (buf == NULL) {
