@@ -15,7 +15,6 @@
 #include "config.h"
 
 #define FRONT_BODY_MAX (64 * 1024)	/* JSON bodies on the API */
-#define FRONT_HTTP_BODY_MAX (1024 * 1024) /* libevent's own hard cap */
 #define FRONT_WORKER_REPLY_TIMEOUT 10	/* seconds */
 
 struct chan;

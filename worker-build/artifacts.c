@@ -140,8 +140,8 @@ artifact_hash_path(const char *path, char hash[67])
 	return 0;
 }
 
-static json_t *
-runtime_json(const struct wasm_report *r)
+json_t *
+artifact_runtime_json(const struct wasm_report *r)
 {
 	json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I}", "compressed",
 	    r->compressed, "compressed_size", (json_int_t)r->input_size,
@@ -190,7 +190,7 @@ inspect_runtime(struct build_job *job, const char *path, char *err,
 	if (status == WASM_NO_VERSION)
 		job_emit_log(job, "warning", why);
 	json_object_set_new(job->artifact_extra, "runtime",
-	    runtime_json(&report));
+	    artifact_runtime_json(&report));
 	char msg[200];
 	if (report.has_version)
 		snprintf(msg, sizeof(msg), "runtime %s spec_version %u, "

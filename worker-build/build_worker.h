@@ -93,6 +93,10 @@ void cargo_kill_leftover(void);
 unsigned progress_estimate_from_workspace(const char *source_dir);
 
 /* artifacts.c */
+/* The "runtime" object an artifact carries: sizes, API count, host
+ * functions and, with a version section, the runtime version. */
+struct wasm_report;
+json_t *artifact_runtime_json(const struct wasm_report *r);
 int artifact_store(struct build_job *job, char *err, size_t errlen);
 /* Where cargo leaves the artifact for job, relative to the target dir. */
 int artifact_cargo_path(const struct build_job *job, char *out, size_t len);

@@ -143,29 +143,6 @@ inspect(struct upload *up, json_t **body)
 	}
 }
 
-/* The same fields a built runtime's artifact carries under "runtime". */
-static json_t *
-runtime_json(const struct wasm_report *r)
-{
-	json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I}", "compressed",
-	    r->compressed, "compressed_size", (json_int_t)r->input_size,
-	    "uncompressed_size", (json_int_t)r->uncompressed_size, "api_count",
-	    (json_int_t)r->api_count, "host_functions",
-	    (json_int_t)r->env_func_count);
-	if (o == NULL || !r->has_version)
-		return o;
-	json_object_set_new(o, "spec_name", json_string(r->spec_name));
-	json_object_set_new(o, "impl_name", json_string(r->impl_name));
-	json_object_set_new(o, "authoring_version",
-	    json_integer(r->authoring_version));
-	json_object_set_new(o, "spec_version", json_integer(r->spec_version));
-	json_object_set_new(o, "impl_version", json_integer(r->impl_version));
-	json_object_set_new(o, "transaction_version",
-	    r->has_transaction_version ?
-	    json_integer(r->transaction_version) : json_null());
-	return o;
-}
-
 /* A stored artifact's file is still there with its size: the record can
  * be handed out again. */
 static bool
@@ -281,7 +258,7 @@ store(struct upload *up, json_t **body)
 	char note[1000];
 	describe(up, &a, note, sizeof(note));
 	struct build_job *job = job_record_upload(&a,
-	    runtime_json(&up->report), note);
+	    artifact_runtime_json(&up->report), note);
 	json_t *o = job ? job_artifact_json(job) : NULL;
 	job_free(job);
 	if (o == NULL)
