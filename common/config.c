@@ -8,6 +8,7 @@
  * values. config_validate runs alone too, on configs changed by command-line
  * flags, so every value rule lives there and nowhere else. */
 #include "config.h"
+#include "config_auth.h"
 #include "config_keys.h"
 #include "textutil.h"
 
@@ -57,6 +58,8 @@ enum field_type {
 	FIELD_ENV,			/* build.env: names to string values */
 	FIELD_OBJECT,			/* a nested object made of members */
 	FIELD_KEYS,			/* sign.keys (config_keys.c) */
+	FIELD_TOKENS,			/* auth.tokens (config_auth.c) */
+	FIELD_PROXIES,			/* auth.trusted_proxies */
 };
 
 struct field {
@@ -74,6 +77,7 @@ static bool is_relative_path(const char *);
 static bool is_base_path(const char *);
 static bool is_node_url(const char *);
 static bool is_user_name(const char *);
+static bool is_origin(const char *);
 static bool is_package_name(const char *);
 
 static const struct string_rule absolute_path = {
@@ -108,6 +112,11 @@ is_any_text(const char *s)
 }
 static const struct string_rule any_text = {
 	is_any_text, true, "text"
+};
+static const struct string_rule public_origin = {
+	is_origin, true,
+	"\"\" or an origin: http:// or https:// then HOST[:PORT], no path "
+	"(\"https://validator.example\")"
 };
 static const struct string_rule user_name = {
 	is_user_name, false,
@@ -175,6 +184,26 @@ static const struct field sign_fields[] = {
 	{ .key = NULL },
 };
 
+static const struct field rate_fields[] = {
+	UINT_FIELD("builds_per_window", auth.builds_per_window, 0, 1000),
+	UINT_FIELD("upgrades_per_window", auth.upgrades_per_window, 0, 1000),
+	UINT_FIELD("window_seconds", auth.window_seconds, 1, 86400),
+	UINT_FIELD("requests_per_minute", auth.requests_per_minute, 0, 1000000),
+	UINT_FIELD("login_failures_per_minute", auth.login_failures_per_minute,
+	    1, 1000),
+	{ .key = NULL },
+};
+
+static const struct field auth_fields[] = {
+	{ .key = "tokens", .type = FIELD_TOKENS },
+	STRING_FIELD("public_origin", auth.public_origin, public_origin),
+	{ .key = "trusted_proxies", .type = FIELD_PROXIES },
+	UINT_FIELD("session_ttl_seconds", auth.session_ttl_seconds, 5,
+	    2592000),
+	{ .key = "rate", .type = FIELD_OBJECT, .members = rate_fields },
+	{ .key = NULL },
+};
+
 static const struct field config_fields[] = {
 	{ .key = "listen", .type = FIELD_LISTEN },
 	STRING_FIELD("base_path", base_path, base_path),
@@ -185,6 +214,7 @@ static const struct field config_fields[] = {
 	{ .key = "users", .type = FIELD_OBJECT, .members = user_fields },
 	{ .key = "build", .type = FIELD_OBJECT, .members = build_fields },
 	{ .key = "sign", .type = FIELD_OBJECT, .members = sign_fields },
+	{ .key = "auth", .type = FIELD_OBJECT, .members = auth_fields },
 	{ .key = "dev", .type = FIELD_BOOL,
 	    .offset = offsetof(struct rtforge_config, dev) },
 	{ .key = NULL },
@@ -510,6 +540,12 @@ is_node_url(const char *s)
 }
 
 static bool
+is_origin(const char *s)
+{
+	return is_node_url(s) && strchr(strstr(s, "://") + 3, '/') == NULL;
+}
+
+static bool
 is_user_name(const char *s)
 {
 	size_t len = strlen(s);
@@ -645,6 +681,12 @@ config_set_defaults(struct rtforge_config *cfg)
 	b->file_size_max_mb = 4096;
 	b->log_cap_mb = 64;
 	b->min_free_disk_mb = 2048;
+	cfg->auth.session_ttl_seconds = 12 * 3600;
+	cfg->auth.builds_per_window = 1;
+	cfg->auth.upgrades_per_window = 1;
+	cfg->auth.window_seconds = 300;
+	cfg->auth.requests_per_minute = 600;
+	cfg->auth.login_failures_per_minute = 5;
 }
 
 static int
@@ -686,6 +728,10 @@ config_set_dev_defaults(struct rtforge_config *cfg, const char *repo_root)
 	}
 	config_set_defaults(cfg);
 	cfg->dev = true;
+	/* No limits in --dev; tests that check them set them. */
+	cfg->auth.builds_per_window = 0;
+	cfg->auth.upgrades_per_window = 0;
+	cfg->auth.requests_per_minute = 0;
 	set_text(cfg->origin, sizeof(cfg->origin), "--dev defaults");
 	set_text(cfg->state_dir, sizeof(cfg->state_dir), state);
 	set_text(cfg->web_dir, sizeof(cfg->web_dir), web);
@@ -828,6 +874,16 @@ parse_field(const struct reporter *rep, struct rtforge_config *cfg,
 		char why[512];
 		if (config_keys_parse(&cfg->sign, value, path, why,
 		    sizeof(why)) == -1)
+			return fail(rep, "%s", why);
+		return 0;
+	}
+	case FIELD_TOKENS:
+	case FIELD_PROXIES: {
+		char why[512];
+		if ((f->type == FIELD_TOKENS ? config_auth_parse_tokens(
+		    &cfg->auth, value, path, why, sizeof(why)) :
+		    config_auth_parse_proxies(&cfg->auth, value, path, why,
+		    sizeof(why))) == -1)
 			return fail(rep, "%s", why);
 		return 0;
 	}
@@ -1099,6 +1155,14 @@ validate_field(const struct reporter *rep, const struct rtforge_config *cfg,
 			return fail(rep, "%s", why);
 		return 0;
 	}
+	case FIELD_TOKENS: {
+		char why[512];
+		if (config_auth_validate(&cfg->auth, why, sizeof(why)) == -1)
+			return fail(rep, "%s", why);
+		return 0;
+	}
+	case FIELD_PROXIES:
+		return 0;
 	case FIELD_OBJECT:
 		return validate_fields(rep, cfg, f->members, path);
 	}
@@ -1225,6 +1289,10 @@ field_to_json(const struct rtforge_config *cfg, const struct field *f)
 		return env_to_json(&cfg->build);
 	case FIELD_KEYS:
 		return config_keys_to_json(&cfg->sign);
+	case FIELD_TOKENS:
+		return config_auth_tokens_to_json(&cfg->auth);
+	case FIELD_PROXIES:
+		return config_auth_proxies_to_json(&cfg->auth);
 	case FIELD_OBJECT:
 		return fields_to_json(cfg, f->members);
 	}

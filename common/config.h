@@ -83,6 +83,38 @@ struct config_users {
 	char sign[CONFIG_NAME_MAX];
 };
 
+/* Access control (daemon/auth*.c). A token is "<name>.<secret>"; only the
+ * argon2id hash of its secret is kept here. */
+#define CONFIG_TOKENS_MAX 32
+#define CONFIG_TOKEN_NAME_MAX 33            /* [A-Za-z0-9_-]{1,32} + NUL */
+#define CONFIG_TOKEN_HASH_MAX 128           /* crypto_pwhash_STRBYTES */
+#define CONFIG_PROXIES_MAX 8
+#define CONFIG_ADDRESS_MAX 64
+
+struct config_token {
+	char name[CONFIG_TOKEN_NAME_MAX];
+	char role[16];                      /* viewer | builder | upgrader */
+	char hash[CONFIG_TOKEN_HASH_MAX];   /* "$argon2id$…" */
+};
+
+struct config_auth {
+	size_t token_count;
+	struct config_token tokens[CONFIG_TOKENS_MAX];
+	/* What Origin a browser's state-changing request must carry, e.g.
+	 * "https://validator.example"; "" = the request's own Host. */
+	char public_origin[CONFIG_URL_MAX];
+	size_t proxy_count;
+	char trusted_proxies[CONFIG_PROXIES_MAX][CONFIG_ADDRESS_MAX];
+	unsigned session_ttl_seconds;
+	/* Per token, per window: 0 = no limit (the --dev default). */
+	unsigned builds_per_window;
+	unsigned upgrades_per_window;
+	unsigned window_seconds;
+	/* Per client address: 0 = no limit (the --dev default). */
+	unsigned requests_per_minute;
+	unsigned login_failures_per_minute;
+};
+
 struct rtforge_config {
 	bool dev;                           /* --dev: loopback only, auth off */
 	char origin[CONFIG_PATH_MAX];       /* file name, or "--dev defaults" */
@@ -96,6 +128,7 @@ struct rtforge_config {
 	struct config_users users;
 	struct config_build build;
 	struct config_sign sign;
+	struct config_auth auth;
 };
 
 /* Production defaults (quantumharmony-runtime, /var/lib/rtforge, ...). */

@@ -11,6 +11,7 @@
 #include <event2/http.h>
 
 #include "chan.h"
+#include "auth.h"
 #include "front.h"
 #include "jobfile.h"
 #include "ipc.h"
@@ -345,13 +346,19 @@ static int
 on_config(const struct rtforge_config *cfg, void *arg)
 {
 	(void)arg;
+	char err[256];
 	if (fr.configured) {
 		log_info("config reloaded by the supervisor");
 		fr.cfg = *cfg;
+		auth_reload(&fr.cfg);
 		return 0;
 	}
 	fr.cfg = *cfg;
 	fr.configured = true;
+	if (auth_init(fr.base, &fr.cfg, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
 	if (start_http() != 0)
 		return -1;
 	sse_init();
@@ -359,7 +366,7 @@ on_config(const struct rtforge_config *cfg, void *arg)
 	struct event *poll = event_new(fr.base, -1, EV_PERSIST, on_status_poll,
 	    NULL);
 	event_add(poll, &tv);
-	if (cfg->dev)
+	if (cfg->dev && auth_is_off())
 		log_warnx("--dev mode: listening on loopback only, with NO "
 		    "authentication; never expose this port");
 	log_info("serving http://%s:%u%s", cfg->listen_host, cfg->listen_port,
@@ -409,6 +416,7 @@ front_main(void)
 	    NULL);
 	event_add(term, NULL);
 	event_base_dispatch(fr.base);
+	auth_shutdown();
 	log_info("stopped");
 	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "auth.h"
 #include "config.h"
 #include "front.h"
 #include "log.h"
@@ -35,6 +36,8 @@ usage(FILE *out)
 	    "the dev defaults\n"
 	    "  -n        check the config and exit\n"
 	    "  -d        debug logging\n"
+	    "  --hash-token  read <name>.<secret> on stdin, print its "
+	    "auth.tokens entry\n"
 	    "  --dev     run on embedded defaults: loopback, no auth, the "
 	    "demo workspace\n", CONFIG_DEFAULT_FILE);
 }
@@ -44,7 +47,7 @@ parse_cli(int argc, char **argv, struct cli *c)
 {
 	enum { OPT_DEV = 256, OPT_LISTEN, OPT_STATE, OPT_SOURCE, OPT_NODE,
 		OPT_RUNTIME_PKG, OPT_NODE_PKG, OPT_ROLE, OPT_HELP,
-		OPT_VERSION };
+		OPT_VERSION, OPT_HASH_TOKEN };
 	static const struct option opts[] = {
 		{ "dev", no_argument, NULL, OPT_DEV },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -56,6 +59,7 @@ parse_cli(int argc, char **argv, struct cli *c)
 		{ "role", required_argument, NULL, OPT_ROLE },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "hash-token", no_argument, NULL, OPT_HASH_TOKEN },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -75,6 +79,7 @@ parse_cli(int argc, char **argv, struct cli *c)
 		case OPT_HELP: usage(stdout); exit(0);
 		case OPT_VERSION: printf("rtforged %s\n", RTFORGE_VERSION);
 			exit(0);
+		case OPT_HASH_TOKEN: exit(auth_hash_token_main());
 		default: return -1;
 		}
 	}

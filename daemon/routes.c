@@ -9,6 +9,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "auth.h"
 #include "front.h"
 #include "ipc.h"
 #include "jobfile.h"
@@ -244,7 +245,7 @@ starts_with(const char *s, const char *prefix, const char **rest)
 }
 
 static void
-route_api(struct evhttp_request *req, const char *path)
+route_api(struct evhttp_request *req, const char *path)	/* auth_next_fn */
 {
 	const char *rest;
 	if (strcmp(path, "/api/build/runtime") == 0)
@@ -304,7 +305,7 @@ routes_dispatch(struct evhttp_request *req, void *arg)
 	if (strcmp(path, "/healthz") == 0)
 		route_health(req);
 	else if (strcmp(path, "/api") == 0 || strncmp(path, "/api/", 5) == 0)
-		route_api(req, path);
+		auth_gate(req, path, route_api);
 	else if (front_is_method(req, EVHTTP_REQ_GET, "GET"))
 		static_serve(req, path);
 	free(path);

@@ -484,17 +484,20 @@ prepare_state(char *err, size_t errlen)
 	if (!sv.as_root)
 		return 0;
 	/* Others may traverse (not list) the state directory, so the sign
-	 * user reaches upgrades/, which is its own. */
-	char upgrades[CONFIG_PATH_MAX + 16];
+	 * user reaches upgrades/ and the front audit/, each its own. */
+	char upgrades[CONFIG_PATH_MAX + 16], audit[CONFIG_PATH_MAX + 16];
 	if (privdrop_prepare_dir_mode(sv.cfg->state_dir,
 	    sv.roles[ROLE_BUILD].user.uid, sv.roles[ROLE_FRONT].user.gid,
 	    02751) != 0 || fs_join(upgrades, sizeof(upgrades),
 	    sv.cfg->state_dir, "upgrades") != 0 || privdrop_prepare_dir(upgrades,
-	    sv.roles[ROLE_SIGN].user.uid, sv.roles[ROLE_FRONT].user.gid) != 0) {
+	    sv.roles[ROLE_SIGN].user.uid, sv.roles[ROLE_FRONT].user.gid) != 0 ||
+	    fs_join(audit, sizeof(audit), sv.cfg->state_dir, "audit") != 0 ||
+	    privdrop_prepare_dir(audit, sv.roles[ROLE_FRONT].user.uid,
+	    sv.roles[ROLE_FRONT].user.gid) != 0) {
 		snprintf(err, errlen, "cannot prepare the state directory %s "
-		    "for users %s and %s: %s", sv.cfg->state_dir,
+		    "for users %s, %s and %s: %s", sv.cfg->state_dir,
 		    sv.roles[ROLE_BUILD].user.name, sv.roles[ROLE_SIGN].user.name,
-		    strerror(errno));
+		    sv.roles[ROLE_FRONT].user.name, strerror(errno));
 		return -1;
 	}
 	char note[512];

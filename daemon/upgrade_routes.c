@@ -14,6 +14,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "auth.h"
 #include "front.h"
 #include "fsutil.h"
 #include "ipc.h"
@@ -206,6 +207,9 @@ start_message(json_t *body, json_t *artifact)
 		return NULL;
 	json_object_set(msg, "artifact", artifact);
 	json_object_del(msg, "wasm_path");
+	/* Who asked, for the sign worker's audit line. */
+	const struct auth_who *who = auth_current();
+	json_object_set_new(msg, "who", json_string(who ? who->name : "-"));
 	char *text = json_dumps(msg, JSON_COMPACT);
 	json_decref(msg);
 	return text;

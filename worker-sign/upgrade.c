@@ -101,9 +101,18 @@ upgrade_save(struct upgrade *u)
 		upgrade_store_save(u->id, u->record);
 }
 
+/* Ids go to upgrades that sign something, not to refusals. */
+static void
+ensure_id(struct upgrade *u)
+{
+	if (u->id == 0)
+		u->id = upgrade_store_take_id();
+}
+
 static void
 audit(struct upgrade *u, const char *what, json_t *extra)
 {
+	ensure_id(u);
 	char hash[67] = "";
 	if (u->report_valid)
 		snprintf(hash, sizeof(hash), "%s", u->report.code_hash_hex);
@@ -251,6 +260,7 @@ void
 upgrade_accept(struct upgrade *u)
 {
 	u->next_event_id = 1;
+	ensure_id(u);
 	u->record = record_json(u);
 	if (u->record == NULL) {
 		upgrade_refuse(u, 500, "memory", "out of memory; nothing was "
@@ -414,9 +424,14 @@ upgrade_start(uint32_t request_id, const char *json, size_t len, int fd)
 	if (current != NULL) {
 		if (fd >= 0)
 			close(fd);
-		upgrade_refuse(u, 409, "one_at_a_time", "upgrade %" PRIu64 " is "
-		    "still running; follow it, and submit again when it ends",
-		    current->id);
+		if (current->id)
+			upgrade_refuse(u, 409, "one_at_a_time", "upgrade %" PRIu64
+			    " is still running; follow it, and submit again when "
+			    "it ends", current->id);
+		else
+			upgrade_refuse(u, 409, "one_at_a_time", "another upgrade "
+			    "is in its pre-flight checks; submit again in a few "
+			    "seconds");
 		return;
 	}
 	if (parsed != 0 || fd < 0 || uctx.init_error[0]) {
@@ -437,7 +452,6 @@ upgrade_start(uint32_t request_id, const char *json, size_t len, int fd)
 		return;
 	}
 	current = u;
-	u->id = upgrade_store_take_id();
 	if (check_artifact(u))
 		upgrade_preflight_start(u);
 }

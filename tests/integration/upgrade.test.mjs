@@ -165,6 +165,7 @@ test('the upgrade lands: Sudid(Ok), CodeUpdated, :code is the artifact, the chai
   assertEq(audit.map((l) => l.what).join(','), 'upgrade_sign,upgrade_result', 'audit: sign, then result');
   assertEq(audit[0].code_hash, artifact.hash, 'audit names the hash');
   assertEq(audit[0].signer, ALICE_SS58, 'audit names the key');
+  assertEq(audit[0].who, 'dev', 'audit names who asked (--dev without tokens)');
   assertEq(audit[1].result, 'success', 'audit result');
 });
 

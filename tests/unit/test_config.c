@@ -322,7 +322,7 @@ round_trips(const struct rtforge_config *a)
 		fprintf(stderr, "  config_to_json: %zu bytes\n", strlen(text));
 	} else if (load_onto(b, text) != 0) {
 		fprintf(stderr, "  reload failed: %s\n", err);
-	} else if (strstr(text, "origin") != NULL) {
+	} else if (strstr(text, "\"origin\"") != NULL) {
 		fprintf(stderr, "  origin was serialised\n");
 	} else
 		same = memcmp(a, b, sizeof(*a)) == 0;
@@ -1062,6 +1062,61 @@ test_files(void)
 
 /* ---- the sign worker's keys ---- */
 
+#define HASH_A "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+
+static void
+test_auth_section(void)
+{
+	struct rtforge_config *cfg = fresh();
+	const char *full = "{\"auth\": {\"tokens\": ["
+	    "{\"name\": \"ops\", \"role\": \"upgrader\", \"hash\": \"" HASH_A "\"},"
+	    "{\"name\": \"ci-bot\", \"role\": \"builder\", \"hash\": \"" HASH_A "\"}],"
+	    "\"public_origin\": \"https://validator.example\", "
+	    "\"trusted_proxies\": [\"127.0.0.1\", \"::1\"], "
+	    "\"session_ttl_seconds\": 3600, \"rate\": {\"builds_per_window\": 2, "
+	    "\"upgrades_per_window\": 1, \"window_seconds\": 600, "
+	    "\"requests_per_minute\": 100, \"login_failures_per_minute\": 3}}}";
+
+	/* Production defaults: limits on. */
+	CHECK(cfg->auth.builds_per_window == 1 && cfg->auth.upgrades_per_window == 1);
+	CHECK(cfg->auth.window_seconds == 300 && cfg->auth.requests_per_minute == 600);
+	CHECK(load_onto(cfg, full) == 0);
+	CHECK(cfg->auth.token_count == 2);
+	CHECK_STR(cfg->auth.tokens[1].name, "ci-bot");
+	CHECK_STR(cfg->auth.tokens[0].role, "upgrader");
+	CHECK_STR(cfg->auth.public_origin, "https://validator.example");
+	CHECK(cfg->auth.proxy_count == 2);
+	CHECK_STR(cfg->auth.trusted_proxies[1], "::1");
+	CHECK(cfg->auth.builds_per_window == 2 && cfg->auth.window_seconds == 600);
+	CHECK(cfg->auth.login_failures_per_minute == 3);
+	CHECK(round_trips(cfg));
+	free(cfg);
+
+	CHECK(refused(doc("auth.tokens", "[{\"name\": \"a b\", \"role\": "
+	    "\"viewer\", \"hash\": \"" HASH_A "\"}]"), "must match"));
+	CHECK(refused(doc("auth.tokens", "[{\"name\": \"a\", \"role\": "
+	    "\"root\", \"hash\": \"" HASH_A "\"}]"), "\"builder\" or"));
+	CHECK(refused(doc("auth.tokens", "[{\"name\": \"a\", \"role\": "
+	    "\"viewer\", \"hash\": \"plain-token\"}]"), "--hash-token"));
+	CHECK(refused(doc("auth.tokens", "[{\"name\": \"a\", \"role\": "
+	    "\"viewer\", \"hash\": \"" HASH_A "\"}, {\"name\": \"a\", "
+	    "\"role\": \"viewer\", \"hash\": \"" HASH_A "\"}]"), "used twice"));
+	CHECK(refused(doc("auth.tokens", "[{\"name\": \"a\", \"role\": "
+	    "\"viewer\"}]"), "\"auth.tokens[0].hash\" must be a string"));
+	CHECK(refused(doc("auth.tokens", "[{\"name\": \"a\", \"role\": "
+	    "\"viewer\", \"hash\": \"" HASH_A "\", \"secret\": \"x\"}]"),
+	    "unknown key \"auth.tokens[0].secret\""));
+	CHECK(refused(doc("auth.tokens", "{}"), "must be an array"));
+	CHECK(refused(doc("auth.trusted_proxies", "[\"10.0.0.0/8\"]"),
+	    "must be an IP address"));
+	CHECK(refused(doc("auth.trusted_proxies", "[1]"), "must be an IP address"));
+	CHECK(refused(doc("auth.public_origin", "\"https://v.example/path\""),
+	    "no path"));
+	CHECK(refused(doc("auth.session_ttl_seconds", "1"), "session_ttl_seconds"));
+	CHECK(refused(doc("auth.rate.window_seconds", "0"), "window_seconds"));
+	CHECK(refused(doc("auth.rate.bogus", "1"), "unknown key"));
+}
+
 static void
 test_sign_keys(void)
 {
@@ -1153,6 +1208,7 @@ main(void)
 	RUN(test_validate_directly);
 	RUN(test_files);
 	RUN(test_sign_keys);
+	RUN(test_auth_section);
 	RUN(test_dev_key);
 	return testlib_summary();
 }
