@@ -112,6 +112,13 @@ run: deps all
 bench: deps all bin/bench_sign
 	@node bench/jail-overhead.mjs $(ROUNDS)
 	@node bench/sign.mjs $(ROUNDS)
+	@node bench/upgrade.mjs $(ROUNDS)
+
+# Runtime upgrade only (about 2 minutes): rtforge (bin/, --dev) against
+# @polkadot/api, request until the extrinsic is sent, on fresh chopsticks
+# chains, in turns; time, CPU and peak RSS.
+bench-upgrade: deps all
+	@node bench/upgrade.mjs $(ROUNDS)
 
 # Signing only (under a minute): rtforge's signers against PQClean and
 # @polkadot/util-crypto, in turns.
