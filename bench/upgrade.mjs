@@ -35,6 +35,8 @@
 // @polkadot/api: the chain then reports spec 9141), or the run fails.
 //
 // Usage: node bench/upgrade.mjs [ROUNDS]   (default 6: about 2 minutes)
+//        node bench/upgrade.mjs --trace    (one rtforge upgrade per
+//        runtime through a logging JSON-RPC proxy: where its time goes)
 // Run through `make bench-upgrade`, which builds bin/ first.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -115,7 +117,8 @@ function count(arg, fallback, what) {
   }
   return n;
 }
-const rounds = count(process.argv[2], 6, 'ROUNDS');
+const trace = process.argv[2] === '--trace';
+const rounds = trace ? 0 : count(process.argv[2], 6, 'ROUNDS');
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -176,10 +179,10 @@ function startChain() {
 
 // --- rtforge ---
 let logCount = 0;
-async function startDaemon(chain) {
+async function startDaemon(chain, nodeUrl = chain.url) {
   const d = new Daemon({ root: repo, state: path.join(work, 'state'),
     source: path.join(repo, 'tests/demo-workspace'), port: await freePort(),
-    logFile: path.join(work, `daemon-${++logCount}.log`), extraArgs: ['--node', chain.url],
+    logFile: path.join(work, `daemon-${++logCount}.log`), extraArgs: ['--node', nodeUrl],
     binDir: 'bin' });
   try {
     await d.start();
@@ -337,6 +340,64 @@ async function measurePolkadotJs(chain, rt) {
   return { result, landed };
 }
 
+// --- where rtforge's time goes ---
+// A loopback HTTP proxy in front of the chain logs each JSON-RPC call the
+// sign worker makes (start, duration, sizes); the gaps between calls are
+// the worker's own work. The proxy adds a little time to every call.
+async function traceRtforge(chain, rt) {
+  const lines = [];
+  let t0 = null;
+  const at = (t) => `${ms(t - t0).padStart(6)} ms`;
+  const proxy = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const began = now();
+      let what = '?';
+      try {
+        const j = JSON.parse(body);
+        what = j.method + (j.method === 'state_call' || j.method === 'state_getStorage' ?
+          ` ${String(j.params[0]).slice(0, 40)}` : '');
+      } catch { /* logged as ? */ }
+      try {
+        const answer = await fetch(chain.url, { method: 'POST', body,
+          headers: { 'Content-Type': 'application/json' } });
+        const out = Buffer.from(await answer.arrayBuffer());
+        if (t0 !== null)
+          lines.push(`${at(began)}  ${what}: ${ms(now() - began)} ms at the chain, ` +
+            `request ${body.length} B, answer ${out.length} B`);
+        res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': out.length });
+        res.end(out);
+      } catch (e) {
+        res.writeHead(502);
+        res.end(String(e.message));
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+  const d = await startDaemon(chain, `http://127.0.0.1:${port}`);
+  try {
+    t0 = now();
+    const r = await request(d.port, 'POST', '/api/upgrade/submit',
+      { body: { artifact: rt.hash, expected_hash: rt.hash, upgrade_type: 'sudo' } });
+    lines.push(`${at(now())}  202 (${r.status})`);
+    if (r.status !== 202) throw new Error(`submit answered ${r.status}: ${r.text.slice(0, 500)}`);
+    await readSse(d.port, r.json.sse_endpoint, { timeoutMs: UPGRADE_TIMEOUT_MS, stopAfter: (evs) => {
+      const e = evs.at(-1);
+      lines.push(`${at(now())}  SSE ${e.event}${e.data.step ? ` ${e.data.step}` : ''}`);
+      return e.event !== 'step';
+    } });
+  } finally {
+    await stopDaemon(d);
+    proxy.close();
+    await chain.stop();
+  }
+  console.log(`\nrtforge ${rt.label} ${rt.kind}: JSON-RPC calls from the request on`);
+  for (const l of lines) console.log(`  ${l}`);
+}
+
 // --- the run ---
 async function main() {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'rtforge-bench-upgrade-'));
@@ -357,7 +418,8 @@ async function main() {
     rt.rtforge = [];
     rt.polkadotJs = [];
   }
-  console.log(`upgrade benchmark: ${rounds} rounds, each runtime by each side on a fresh chain, in turns`);
+  console.log(trace ? 'upgrade trace: one rtforge upgrade of each runtime, on a fresh chain' :
+    `upgrade benchmark: ${rounds} rounds, each runtime by each side on a fresh chain, in turns`);
   for (const rt of runtimes)
     console.log(`  ${rt.label} ${rt.kind}: ${rt.bytes.length} bytes, spec ${SPEC_VERSION}, ${rt.hash}`);
 
@@ -368,6 +430,13 @@ async function main() {
     for (const rt of runtimes) await makeArtifact(setup, rt);
   } finally {
     await stopDaemon(setup);
+  }
+  if (trace) {
+    for (let i = 0; i < runtimes.length; i++) {
+      await traceRtforge(await chainNext, runtimes[i]);
+      chainNext = i + 1 < runtimes.length ? startChain() : null;
+    }
+    return;
   }
 
   // In turns: the side that goes first changes every round.
