@@ -138,7 +138,8 @@ function readSseTimed(port, urlPath, { lastEventId, stopAfter, timeoutMs = 60000
       if (!done) { done = true; req.destroy(); reject(new Error(`SSE ${urlPath} on :${port} timed out after ${events.length} events`)); }
     }, timeoutMs);
     const req = http.get({ host: '127.0.0.1', port, path: urlPath,
-      headers: lastEventId !== undefined ? { 'Last-Event-ID': String(lastEventId) } : {} }, (res) => {
+      headers: { Authorization: `Bearer ${TOKEN}`,
+        ...(lastEventId !== undefined ? { 'Last-Event-ID': String(lastEventId) } : {}) } }, (res) => {
       headers = res.headers;
       status = res.statusCode;
       res.setEncoding('utf8');
@@ -185,8 +186,19 @@ const checkContiguous = (events, from, what) =>
   events.forEach((e, i) => assertEq(e.id, from + i, `${what}: event ${i} id`));
 
 let d, ng;
-const viaNginx = (method, p, opts) => request(ng.port, method, p, opts);
-const direct = (method, p, opts) => request(d.port, method, p, opts);
+// The daemon behind nginx runs with access control on, as in production:
+// every request carries the builder token unless a test says otherwise.
+const TOKEN = 'proxytest.builder-secret-0123456789abcd';
+const VIEWER = 'proxyview.viewer-secret-0123456789abcd';
+const withToken = (opts = {}) => ({ ...opts, headers: { Authorization: `Bearer ${TOKEN}`, ...(opts.headers || {}) } });
+const viaNginx = (method, p, opts) => request(ng.port, method, p, withToken(opts));
+const direct = (method, p, opts) => request(d.port, method, p, withToken(opts));
+
+function hashToken(token, role) {
+  const out = execFileSync(path.join(root, 'bin-asan/rtforged'), ['--hash-token'],
+    { input: token + '\n', encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], env: { ASAN_OPTIONS: 'detect_leaks=0' } });
+  return { ...JSON.parse(out), role };
+}
 
 // --- packaging files (no daemon needed, but cheap enough to run here) ---
 
@@ -282,7 +294,9 @@ test('packaging: sysusers.d and tmpfiles.d create the users and directories', as
   p = spawnSync(tf, [`--root=${r}`, '--create', path.join(repo, 'packaging/rtforge.tmpfiles')], { encoding: 'utf8' });
   assertEq(p.status, 0, `systemd-tmpfiles: ${p.stderr}`);
   for (const [dir, mode, owner, group] of [
-    ['var/lib/rtforge', 0o2750, 'rtforge-build', 'rtforge-web'],
+    ['var/lib/rtforge', 0o2751, 'rtforge-build', 'rtforge-web'],
+    ['var/lib/rtforge/upgrades', 0o2750, 'rtforge-sign', 'rtforge-web'],
+    ['var/lib/rtforge/audit', 0o2750, 'rtforge-web', 'rtforge-web'],
     ['var/lib/rtforge/target', 0o2750, 'rtforge-build', 'rtforge-build'],
     ['var/lib/rtforge/cargo-home', 0o2750, 'rtforge-build', 'rtforge-build'],
     ['var/lib/rtforge-sign', 0o700, 'rtforge-sign', 'rtforge-sign'],
@@ -418,6 +432,38 @@ test('Last-Event-ID and ?last_event_id= resume a finished stream through nginx',
   assertEq(all.events.length, n, 'a late joiner gets the whole history');
 });
 
+test('access control behaves the same through nginx: 401, 403, CSRF, 429 with Retry-After', async () => {
+  const none = await request(ng.port, 'GET', `${BASE}api/build/jobs`);
+  assertEq(none.status, 401, 'no token through nginx');
+  assert(/Bearer/.test(none.headers['www-authenticate'] || ''), 'WWW-Authenticate passes nginx');
+  const viewer = await request(ng.port, 'POST', `${BASE}api/build/runtime`,
+    { body: { cleen: 1 }, headers: { Authorization: `Bearer ${VIEWER}` } });
+  assertEq(viewer.status, 403, 'a viewer cannot build through nginx');
+  // The page's session: the cookie is scoped to the base path.
+  const login = await request(ng.port, 'POST', `${BASE}api/login`, { body: { token: TOKEN } });
+  assertEq(login.status, 200, `login through nginx (${login.text})`);
+  const cookie = login.headers['set-cookie'][0];
+  assert(cookie.includes(`Path=${BASE}`) && cookie.includes('HttpOnly') && cookie.includes('SameSite=Strict'), cookie);
+  const session = cookie.split(';')[0];
+  const csrf = await request(ng.port, 'DELETE', `${BASE}api/build/jobs/999999`,
+    { headers: { Cookie: session, Origin: 'https://evil.example' } });
+  assertEq(csrf.status, 403, 'CSRF refused through nginx');
+  const page = await request(ng.port, 'DELETE', `${BASE}api/build/jobs/999999`,
+    { headers: { Cookie: session, Origin: `http://127.0.0.1:${ng.port}` } });
+  assertEq(page.status, 404, 'the page\'s own origin passes through nginx');
+  // builds_per_window is 20 for this token, shared by every build request
+  // the tests above made (bad ones count too): keep asking until it waits.
+  let last = null;
+  for (let i = 0; i < 25 && (!last || last.status !== 429); i++)
+    last = await viaNginx('POST', `${BASE}api/build/runtime`, { body: { cleen: 1 } });
+  assertEq(last.status, 429, `rate limited through nginx (${last.text})`);
+  assert(Number(last.headers['retry-after']) > 0, `Retry-After passes nginx: ${last.headers['retry-after']}`);
+  // nginx's X-Forwarded-For is believed (127.0.0.1 is a trusted proxy):
+  // the audit names the client nginx saw.
+  const audit = fs.readFileSync(path.join(root, 'state-nginx', 'audit', 'front.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert(audit.some((l) => l.status === 429 && l.who === 'proxytest' && l.from === '127.0.0.1'), 'the audit has the rate-limited request');
+});
+
 // --- harness ---
 
 function prepareDir(dir, mode = 0o755) {
@@ -445,14 +491,18 @@ async function main() {
   fs.rmSync(state, { recursive: true, force: true });
   prepareDir(state);
   const overlay = path.join(root, 'nginx-overlay.json');
-  fs.writeFileSync(overlay, JSON.stringify({ base_path: BASE }));
+  const ngPort = await freePort();
+  fs.writeFileSync(overlay, JSON.stringify({ base_path: BASE, auth: {
+    tokens: [hashToken(TOKEN, 'builder'), hashToken(VIEWER, 'viewer')],
+    trusted_proxies: ['127.0.0.1'], public_origin: `http://127.0.0.1:${ngPort}`,
+    rate: { builds_per_window: 20, window_seconds: 300, login_failures_per_minute: 20 } } }));
   fs.chmodSync(overlay, 0o644);
   const ngDir = fs.mkdtempSync(path.join(root, 'nginx-'));
   prepareDir(ngDir);
 
   d = new BasePathDaemon({ root, state, source: workspace, user, port: await freePort(),
     logFile: path.join(root, 'daemon-nginx.log'), extraArgs: ['-f', overlay] });
-  ng = new Nginx({ dir: ngDir, port: await freePort(), upstreamPort: d.port });
+  ng = new Nginx({ dir: ngDir, port: ngPort, upstreamPort: d.port });
   let failed = 1;
   try {
     await d.start();
