@@ -34,7 +34,8 @@
 // Every upgrade must land (rtforge: complete with System.CodeUpdated;
 // @polkadot/api: the chain then reports spec 9141), or the run fails.
 //
-// Usage: node bench/upgrade.mjs [ROUNDS]   (default 6: about 2 minutes)
+// Usage: node bench/upgrade.mjs [ROUNDS]   (default: up to 6 rounds within
+//        2.5 minutes, about 2 minutes on a quiet machine)
 //        node bench/upgrade.mjs --trace    (one rtforge upgrade per
 //        runtime through a logging JSON-RPC proxy: where its time goes)
 // Run through `make bench-upgrade`, which builds bin/ first.
@@ -119,6 +120,11 @@ function count(arg, fallback, what) {
 }
 const trace = process.argv[2] === '--trace';
 const rounds = trace ? 0 : count(process.argv[2], 6, 'ROUNDS');
+const roundsGiven = !trace && process.argv[2] !== undefined && process.argv[2] !== '';
+// The default run stays within about 3 minutes: setup and chain starts
+// take ~15 s besides the rounds.
+const BUDGET_MS = 150000;
+const MIN_ROUNDS = 2;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -439,34 +445,46 @@ async function main() {
     return;
   }
 
-  // In turns: the side that goes first changes every round.
-  const plan = [];
+  // In turns: the side that goes first changes every round. Without an
+  // explicit ROUNDS, a round that would end past the time budget is not
+  // started (a loaded machine gets fewer rounds, never fewer than 2).
+  const began = now();
+  let done = 0;
   for (let round = 0; round < rounds; round++) {
+    const steps = [];
     for (const rt of runtimes) {
       const sides = ['rtforge', 'polkadotJs'];
       if (round % 2) sides.reverse();
-      for (const side of sides) plan.push({ round, rt, side });
+      for (const side of sides) steps.push({ rt, side });
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const { rt, side } = steps[i];
+      const chain = await chainNext;
+      const m = side === 'rtforge' ? await measureRtforge(chain, rt) : await measurePolkadotJs(chain, rt);
+      // The next chain starts while this upgrade finishes; neither is timed.
+      chainNext = i + 1 < steps.length || round + 1 < rounds ? startChain() : null;
+      await m.landed;
+      rt[side].push(m.result);
+      const r = m.result;
+      console.log(`round ${round + 1} ${rt.label} ${side === 'rtforge' ? 'rtforge' : '@polkadot/api'}: ` +
+        `${ms(r.ms)} ms, client CPU ${ms(r.cpuMs)} ms, chain CPU ${ms(r.chainCpuMs)} ms, ` +
+        `peak RSS ${mib(r.hwmKb)} MiB` + (side === 'rtforge' ? ` (202 after ${ms(r.acceptedMs)} ms)` :
+        ` (create ${ms(r.createMs)} + sign ${ms(r.signMs)} + submit ${ms(r.submitMs)} ms; ` +
+        `module load ${ms(r.loadMs)} ms, untimed)`));
+    }
+    done = round + 1;
+    const spent = now() - began;
+    if (!roundsGiven && done >= MIN_ROUNDS && done < rounds && spent + spent / done > BUDGET_MS) {
+      console.log(`stopping after ${done} rounds: another would end past the ${BUDGET_MS / 1000} s budget ` +
+        '(give ROUNDS to run a fixed number)');
+      if (chainNext) await (await chainNext).stop();
+      break;
     }
   }
-  for (let i = 0; i < plan.length; i++) {
-    const { round, rt, side } = plan[i];
-    const chain = await chainNext;
-    const m = side === 'rtforge' ? await measureRtforge(chain, rt) : await measurePolkadotJs(chain, rt);
-    // The next chain starts while this upgrade finishes; neither is timed.
-    chainNext = i + 1 < plan.length ? startChain() : null;
-    await m.landed;
-    rt[side].push(m.result);
-    const r = m.result;
-    console.log(`round ${round + 1} ${rt.label} ${side === 'rtforge' ? 'rtforge' : '@polkadot/api'}: ` +
-      `${ms(r.ms)} ms, client CPU ${ms(r.cpuMs)} ms, chain CPU ${ms(r.chainCpuMs)} ms, ` +
-      `peak RSS ${mib(r.hwmKb)} MiB` + (side === 'rtforge' ? ` (202 after ${ms(r.acceptedMs)} ms)` :
-      ` (create ${ms(r.createMs)} + sign ${ms(r.signMs)} + submit ${ms(r.submitMs)} ms; ` +
-      `module load ${ms(r.loadMs)} ms, untimed)`));
-  }
-  report(runtimes);
+  report(runtimes, done);
 }
 
-function report(runtimes) {
+function report(runtimes, rounds) {
   const rows = [];
   const lines = [];
   const med = (xs, f) => median(xs.map(f));
