@@ -1,7 +1,9 @@
-// rtforge wallet page: the build half (compile, watch, artifacts, jobs).
-// Plain browser JavaScript, no build step, nothing fetched from outside.
-// Every URL is relative to the page's own directory, so the page works at
-// any base path (/, /rtforge/, ...); SSE URLs are used as the API gives them.
+// rtforge wallet page: the build half (compile, watch, artifacts, jobs),
+// the header (chain, signer, health), and the helpers upgrade.js uses
+// through window.rtforge. Plain browser JavaScript, no build step, nothing
+// fetched from outside. Every URL is relative to the page's own directory,
+// so the page works at any base path (/, /rtforge/, ...); SSE URLs are
+// used as the API gives them.
 'use strict';
 
 (() => {
@@ -23,19 +25,31 @@
   };
 
   // ---------------------------------------------------------------- API
+  // An error answer: its message is the API's own words; `body` keeps the
+  // rest of the answer (an upgrade refusal's `check`, an upload's `reason`).
   class ApiError extends Error {
-    constructor(message, status) { super(message); this.status = status; }
+    constructor(message, status, body) { super(message); this.status = status; this.body = body || null; }
   }
 
-  // Calls the API; an error answer throws with the API's own words.
+  // Calls the API with a JSON body (or none); an error answer throws with
+  // the API's own words.
   async function api(method, p, body) {
+    return send(method, p, body !== undefined ? { type: 'application/json', data: JSON.stringify(body) } : null);
+  }
+
+  // Sends raw bytes (a File for an upload) with their content type.
+  async function apiRaw(method, p, type, data) {
+    return send(method, p, { type, data });
+  }
+
+  async function send(method, p, body) {
     let res;
     try {
       res = await fetch(base + p, {
         method,
         cache: 'no-store',
-        headers: body !== undefined ? { 'Content-Type': 'application/json' } : {},
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        headers: body ? { 'Content-Type': body.type } : {},
+        body: body ? body.data : undefined,
       });
     } catch (e) {
       throw new ApiError(`cannot reach rtforge at ${base}: ${e.message}`, 0);
@@ -44,7 +58,7 @@
     let json = null;
     try { json = JSON.parse(text); } catch { /* not JSON */ }
     if (!res.ok) {
-      if (json && typeof json.error === 'string') throw new ApiError(json.error, res.status);
+      if (json && typeof json.error === 'string') throw new ApiError(json.error, res.status, json);
       throw new ApiError(`HTTP ${res.status} ${res.statusText}${text ? ': ' + text.slice(0, 300) : ''}`, res.status);
     }
     return { status: res.status, json };
@@ -87,6 +101,20 @@
     if (enabled) btn.removeAttribute('title'); else btn.title = reason;
   }
   const isEnabled = (btn) => btn.getAttribute('aria-disabled') !== 'true';
+
+  // What upgrade.js uses. It fills in the hooks (upgradeCell, onArtifacts,
+  // onChain, upgradeAction); until it has, the page works without them.
+  const shared = window.rtforge = {
+    base, $, api, apiRaw, ApiError, node, fmtSize, fmtTime, setEnabled, isEnabled,
+    showError, clearError,
+    chain: null, chainError: '', signer: null, artifacts: null,
+    copyText: (text, btn) => copyText(text, btn),
+    refreshArtifacts: () => refreshArtifacts(),
+    rerenderArtifacts: () => { if (shared.artifacts) renderArtifacts(shared.artifacts); },
+    refreshChainAndSigner: () => refreshChainAndSigner(),
+    hooks: {},
+  };
+  const hook = (name, ...args) => (typeof shared.hooks[name] === 'function' ? shared.hooks[name](...args) : undefined);
 
   // ------------------------------------------------------------ state
   const st = {
@@ -437,10 +465,7 @@
   el.btnRuntime.addEventListener('click', () => startBuild('runtime', el.btnRuntime));
   el.btnNode.addEventListener('click', () => startBuild('node', el.btnNode));
   el.btnCancel.addEventListener('click', cancelBuild);
-  el.btnUpgrade.addEventListener('click', () => {
-    $('upgrade-why').textContent = 'Upload & Upgrade: signing is not available in this release.';
-    $('upgrade-why').classList.remove('muted');
-  });
+  el.btnUpgrade.addEventListener('click', () => hook('upgradeAction'));
 
   // ------------------------------------------------------------ jobs
   let jobsSig = '';
@@ -556,12 +581,15 @@
       rows.push(x);
     }
     rows.sort((p, q) => Number(q.job_id) - Number(p.job_id));
+    // The table is rebuilt; a keyboard user keeps their place on its buttons.
+    const focused = document.activeElement && el.artifacts.contains(document.activeElement)
+      ? document.activeElement.dataset.focusKey : undefined;
     const body = el.artifacts;
     body.textContent = '';
     if (rows.length === 0) {
       const tr = node('tr');
       const td = node('td', 'muted', 'No artifacts yet: compile one above.');
-      td.colSpan = 7;
+      td.colSpan = 8;
       tr.appendChild(td);
       body.appendChild(tr);
       return;
@@ -583,6 +611,7 @@
         const copy = node('button', 'mini', 'Copy');
         copy.type = 'button';
         copy.setAttribute('aria-label', `Copy the code hash of job ${x.job_id}`);
+        copy.dataset.focusKey = `copy|${key(x)}`;
         copy.addEventListener('click', () => copyText(x.hash, copy));
         wrap.appendChild(copy);
       }
@@ -600,21 +629,31 @@
         spec.appendChild(node('span', 'verdict-reason muted', x.verdict_reason || ''));
       }
       tr.appendChild(spec);
-      tr.appendChild(node('td', 'num', fmtTime(x.built_at)));
+      tr.appendChild(node('td', 'num when', fmtTime(x.built_at)));
       tr.appendChild(node('td', 'num', x.job_id ? `job ${x.job_id}` : '—'));
       const file = node('td', 'path');
       const code = node('code', '', x.path || '—');
       code.title = 'relative to the state directory; no download endpoint in this release';
       file.appendChild(code);
       tr.appendChild(file);
+      const act = node('td', 'upgrade');
+      const made = hook('upgradeCell', x, data);
+      if (made) act.appendChild(made); else act.textContent = '—';
+      tr.appendChild(act);
       body.appendChild(tr);
+    }
+    if (focused) {
+      const again = [...body.querySelectorAll('[data-focus-key]')].find((b) => b.dataset.focusKey === focused);
+      if (again) again.focus();
     }
   }
 
   async function refreshArtifacts() {
     try {
       const r = await api('GET', 'api/build/artifacts');
-      renderArtifacts(r.json || {});
+      shared.artifacts = r.json || {};
+      renderArtifacts(shared.artifacts);
+      hook('onArtifacts', shared.artifacts);
       const chain = r.json && r.json.chain;
       $('chain-runtime').textContent = chain && chain.spec_name
         ? `${chain.spec_name} spec_version ${chain.spec_version} (impl ${chain.impl_name} ${chain.impl_version}, transaction_version ${chain.transaction_version})`
@@ -623,7 +662,7 @@
       el.artifacts.textContent = '';
       const tr = node('tr');
       const td = node('td', 'muted', `artifacts unavailable: ${e.message}`);
-      td.colSpan = 7;
+      td.colSpan = 8;
       tr.appendChild(td);
       el.artifacts.appendChild(tr);
     }
@@ -649,29 +688,39 @@
   let sudoKey = null;
   async function refreshChain() {
     const head = $('chain-header');
+    const before = shared.chain && shared.chain.runtime ? shared.chain.runtime.spec_version : null;
     try {
       const c = (await api('GET', 'api/chain')).json;
+      shared.chain = c;
+      shared.chainError = '';
       sudoKey = c.sudo_key || null;
       head.textContent = `${c.runtime.spec_name} ${c.runtime.spec_version} · best #${c.best.number} · finalized #${c.finalized.number}`;
       head.title = `node ${c.node_url}, genesis ${c.genesis_hash}`;
       head.className = 'ok';
+      // A new runtime on the chain changes every artifact's verdict.
+      if (before !== null && before !== c.runtime.spec_version) refreshArtifacts();
     } catch (e) {
+      shared.chain = null;
+      shared.chainError = e.message;
       sudoKey = null;
       head.textContent = `node not reachable: ${e.message}`;
       head.className = 'bad';
     }
+    hook('onChain', shared.chain);
   }
 
   async function refreshSigner() {
     const head = $('signer-header');
     try {
       const r = (await api('GET', 'api/signer')).json;
+      shared.signer = r;
       const k = Array.isArray(r.keys) ? r.keys[r.account_index || 0] : null;
       if (!k) { head.textContent = r.note || 'no signing key is configured'; head.className = 'bad'; return; }
       const sudo = sudoKey === null ? 'Sudo key unknown' : sudoKey === k.account_id ? 'holds the Sudo key' : 'is NOT the Sudo key';
       head.textContent = `${k.ss58} (${k.scheme}) · ${sudo}`;
       head.className = sudoKey === k.account_id ? 'ok' : 'bad';
     } catch (e) {
+      shared.signer = null;
       head.textContent = e.message;
       head.className = 'bad';
     }
@@ -683,18 +732,23 @@
   }
 
   // ------------------------------------------------------------ start
-  updateButtons();
-  refreshJobs();
-  refreshArtifacts();
-  refreshHealth();
-  refreshChainAndSigner();
-  let tick = 0;
-  setInterval(() => {
-    tick++;
-    const active = st.starting || (st.attached && !st.attached.ended) ||
-      st.jobs.some((j) => j.status === 'running' || j.status === 'queued');
-    if (active || tick % 3 === 0) refreshJobs();
-    if (tick % 5 === 0) refreshHealth();
-    if (tick % 3 === 0) refreshChainAndSigner();
-  }, 2000);
+  // After every deferred script (upgrade.js) has run and set its hooks.
+  document.addEventListener('DOMContentLoaded', start);
+  function start() {
+    updateButtons();
+    refreshJobs();
+    refreshArtifacts();
+    refreshHealth();
+    refreshChainAndSigner();
+    hook('start');
+    let tick = 0;
+    setInterval(() => {
+      tick++;
+      const active = st.starting || (st.attached && !st.attached.ended) ||
+        st.jobs.some((j) => j.status === 'running' || j.status === 'queued');
+      if (active || tick % 3 === 0) refreshJobs();
+      if (tick % 5 === 0) refreshHealth();
+      if (tick % 3 === 0) refreshChainAndSigner();
+    }, 2000);
+  }
 })();

@@ -146,10 +146,9 @@ async function tabTo(page, id, max = 60) {
 test('compile the WASM runtime: progress rises to 100, crates stream, the artifact matches the API', async () => {
   const page = await openPage(d.port);
   try {
-    // The upgrade half is shown, disabled, with its reason.
-    assertEq(await page.getAttribute('#btn-upgrade', 'aria-disabled'), 'true', 'Upload & Upgrade is disabled');
-    const upgradeText = await page.textContent('#upgrade-section');
-    assert(/signing is not available in this release/i.test(upgradeText), 'the upgrade section says why');
+    // Upload & Upgrade needs no chain to upload; it says what it does now.
+    assert(await page.getAttribute('#btn-upgrade', 'aria-disabled') !== 'true', 'Upload & Upgrade is enabled');
+    await page.waitForFunction(() => /Upload & Upgrade: upload a \.wasm/.test(document.querySelector('#upgrade-why').textContent));
     // This daemon's node is a closed port: the page says so, plainly.
     await page.waitForFunction(() => /cannot be read/.test(document.querySelector('#chain-runtime').textContent));
     assert(/not reachable/.test(await page.textContent('#chain-runtime')), 'the chain runtime panel says why');
@@ -217,6 +216,10 @@ test('compile the WASM runtime: progress rises to 100, crates stream, the artifa
     assertEq(await page.$eval(`#artifacts-body tr[data-hash="${art.hash}"] td.spec`, (td) => td.textContent), spec,
       'spec name/version as the API reports them');
     assertEq(await page.getAttribute('#btn-runtime', 'aria-disabled'), 'false', 'compile is enabled again');
+    // The node is down: the artifact cannot be judged, so its Upgrade button says why it cannot act.
+    const upBtn = `#artifacts-body tr[data-hash="${art.hash}"] td.upgrade button`;
+    assertEq(await page.getAttribute(upBtn, 'aria-disabled'), 'true', 'Upgrade is disabled without the chain');
+    assert(/the chain cannot be read/.test(await page.getAttribute(upBtn, 'title')), 'and says why');
 
     // Everything the page loaded came from the daemon, under the base path.
     const prefix = `http://127.0.0.1:${d.port}${BASE}`;
