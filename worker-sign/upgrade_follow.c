@@ -528,8 +528,10 @@ submit(struct upgrade *u)
 		    "nothing was sent");
 		return;
 	}
-	call_or_fail(u, "author_submitExtrinsic", json_pack("[s]", hex),
-	    RPC_ANSWER_SMALL, submitted);
+	if (upgrade_rpc_hex("author_submitExtrinsic", NULL, hex,
+	    RPC_ANSWER_SMALL, submitted, u) == 0)
+		upgrade_finish(u, false, "cannot ask the node (out of memory or "
+		    "stopping); nothing was sent");
 	free(hex);
 }
 

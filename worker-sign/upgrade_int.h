@@ -152,5 +152,9 @@ char *upgrade_storage_key(const char *pallet, const char *item,
 /* rpc_call with params built from a jansson pack format. */
 uint64_t upgrade_rpc(const char *method, json_t *params, size_t cap,
     rpc_callback cb, void *arg);
+/* The same for [first?, hex] params: first may be NULL; both must be
+ * plain ASCII without quotes or backslashes. */
+uint64_t upgrade_rpc_hex(const char *method, const char *first,
+    const char *hex, size_t cap, rpc_callback cb, void *arg);
 
 #endif

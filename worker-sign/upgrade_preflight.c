@@ -651,8 +651,8 @@ build_and_price(struct upgrade *u)
 	    !check_block_length(u))
 		return;
 	char *data = query_info_params(u);
-	if (data == NULL || upgrade_rpc("state_call", json_pack("[s, s]",
-	    "TransactionPaymentApi_query_info", data), RPC_ANSWER_SMALL,
+	if (data == NULL || upgrade_rpc_hex("state_call",
+	    "TransactionPaymentApi_query_info", data, RPC_ANSWER_SMALL,
 	    fee_fetched, u) == 0)
 		upgrade_refuse(u, 503, "fee", "cannot ask the node for the fee "
 		    "(out of memory or stopping)");
@@ -739,8 +739,8 @@ sign_and_validate(struct upgrade *u)
 	memcpy(buf + 1 + u->xt_len, u->best_hash, 32);
 	char *data = upgrade_hex(buf, u->xt_len + 33);
 	free(buf);
-	if (data == NULL || upgrade_rpc("state_call", json_pack("[s, s]",
-	    "TaggedTransactionQueue_validate_transaction", data),
+	if (data == NULL || upgrade_rpc_hex("state_call",
+	    "TaggedTransactionQueue_validate_transaction", data,
 	    RPC_ANSWER_SMALL, validated, u) == 0)
 		upgrade_refuse(u, 503, "validate_transaction", "cannot ask the "
 		    "node to validate (out of memory or stopping)");

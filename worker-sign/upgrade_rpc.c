@@ -78,3 +78,38 @@ upgrade_rpc(const char *method, json_t *params, size_t cap, rpc_callback cb,
 	free(text);
 	return id;
 }
+
+/* ["<first>", "0x…"] or ["0x…"] built by hand: jansson would scan and
+ * copy a multi-megabyte hex string several times over. Both strings are
+ * plain ASCII that needs no escaping (a method name, hex digits). */
+uint64_t
+upgrade_rpc_hex(const char *method, const char *first, const char *hex,
+    size_t cap, rpc_callback cb, void *arg)
+{
+	size_t first_len = first ? strlen(first) : 0, hex_len = strlen(hex);
+	size_t len = first_len + hex_len + 16;
+	char *text = malloc(len);
+	if (text == NULL || uctx.rpc == NULL) {
+		free(text);
+		return 0;
+	}
+	size_t at = 0;
+	text[at++] = '[';
+	if (first) {
+		text[at++] = '"';
+		memcpy(text + at, first, first_len);
+		at += first_len;
+		text[at++] = '"';
+		text[at++] = ',';
+	}
+	text[at++] = '"';
+	memcpy(text + at, hex, hex_len);
+	at += hex_len;
+	text[at++] = '"';
+	text[at++] = ']';
+	text[at] = '\0';
+	uint64_t id = rpc_call(uctx.rpc, method, text, UPGRADE_RPC_TIMEOUT, cap,
+	    cb, arg);
+	free(text);
+	return id;
+}
