@@ -113,6 +113,11 @@ json_t *jobs_view_artifacts(size_t limit);
  * jobs_view_artifacts() answer, against the chain's runtime object. */
 void jobs_view_add_verdicts(json_t *artifacts, const json_t *chain_runtime);
 
+/* proposal_hash.c: each runtime artifact's srtool-style proposal hash
+ * (blake2b-256 of System.set_code(code)) on the chain GET /api/chain
+ * describes, when it names set_code_call_index. */
+void proposal_hash_add(json_t *artifacts, const json_t *chain);
+
 /* conn_guard.c */
 void conn_guard_install(struct evhttp *http);
 void conn_guard_request_arrived(struct evhttp_request *req);

@@ -175,9 +175,10 @@ artifacts_with_chain(struct evhttp_request *req, unsigned status,
 		http_reply_error(req, 500, "out of memory; try again");
 		return;
 	}
-	if (status == 200)
+	if (status == 200) {
 		jobs_view_add_verdicts(list, json_object_get(chain, "runtime"));
-	else
+		proposal_hash_add(list, chain);
+	} else
 		json_object_set_new(list, "chain_error", json_string(
 		    json_string_value(json_object_get(chain, "error")) ?
 		    json_string_value(json_object_get(chain, "error")) :

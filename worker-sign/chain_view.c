@@ -87,6 +87,10 @@ add_metadata_facts(json_t *status, const uint8_t *raw, size_t len)
 	json_decref(length);
 	add_ss58(status, json_string_value(json_object_get(status,
 	    "sudo_key")));
+	uint8_t set_code[2];
+	if (metadata_call_index(md, "System", "set_code", set_code))
+		json_object_set_new(status, "set_code_call_index",
+		    json_pack("[i, i]", set_code[0], set_code[1]));
 	metadata_free(md);
 }
 
