@@ -1,183 +1,78 @@
 #!/bin/sh
-# Builds the rtforge Debian package with dpkg-deb from a staged tree.
+# Builds the rtforge Debian package with dpkg-buildpackage (debhelper) and
+# checks it with lintian. `make deb` runs this.
 #
-#   packaging/build-deb.sh [OUTDIR]        (default OUTDIR: the checkout)
+#   packaging/build-deb.sh [OUTDIR]        (default OUTDIR: bin/)
 #
-# Uses bin/rtforged, bin/rtforge-build and bin/rtforge-sign as they are
-# (runs `make all` first only when one is missing). Prints the path of the
-# .deb on its last line. Needs dpkg-deb; dpkg-shlibdeps (dpkg-dev) is used
-# for Depends: when present, else a fixed list for Debian 12.
+# The sources as they are in the checkout (committed or not, build output
+# left out) are copied to a scratch directory with packaging/debian/ as
+# debian/, and built there, so the checkout gets no debian/ and no build
+# droppings. The .deb (and the .changes lintian read) go to OUTDIR; the last
+# line printed is the .deb's path. lintian errors or warnings fail the
+# build; set RTFORGE_DEB_NO_LINTIAN=1 to skip lintian.
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$repo}
+out=${1:-$repo/bin}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-for b in rtforged rtforge-build rtforge-sign; do
-	[ -x "$repo/bin/$b" ] || { make -C "$repo" all; break; }
+for tool in dpkg-buildpackage dh; do
+	command -v "$tool" >/dev/null 2>&1 || {
+		echo "build-deb: $tool is missing (make deps installs dpkg-dev and debhelper)" >&2
+		exit 1
+	}
 done
 
+# The package version is the daemon's: refuse a changelog that disagrees.
 version=$(sed -n 's/^#define RTFORGE_VERSION "\(.*\)"$/\1/p' "$repo/daemon/main.c")
 [ -n "$version" ] || { echo "build-deb: no RTFORGE_VERSION in daemon/main.c" >&2; exit 1; }
-debversion="$version-1"
-arch=$(dpkg --print-architecture)
+debversion=$(dpkg-parsechangelog -l "$repo/packaging/debian/changelog" -S Version)
+case "$debversion" in
+"$version"-*) ;;
+*)	echo "build-deb: packaging/debian/changelog is at $debversion but rtforged is $version;" \
+	    "add a changelog entry (dch -v $version-1)" >&2
+	exit 1 ;;
+esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rtforge-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-root="$work/rtforge_${debversion}_$arch"
-umask 022
+src="$work/rtforge-$version"
+mkdir "$src" "$src/packaging"
+cp -a "$repo/Makefile" "$repo/README.md" "$repo/common" "$repo/daemon" \
+	"$repo/worker-build" "$repo/worker-sign" "$repo/web" "$src/"
+cp -a "$repo/packaging/man" "$repo/packaging/rtforge.json.example" \
+	"$repo/packaging/rtforge.service" "$repo/packaging/rtforge.sysusers" \
+	"$repo/packaging/rtforge.tmpfiles" "$repo/packaging/nginx-rtforge.conf" \
+	"$src/packaging/"
+# -L: debian/rtforge.service is a link to packaging/rtforge.service.
+cp -RL "$repo/packaging/debian" "$src/debian"
 
-# --- the files ---------------------------------------------------------
-install -d "$root/usr/sbin" "$root/usr/lib/rtforge" "$root/usr/share/rtforge" \
-	"$root/etc/rtforge" "$root/lib/systemd/system" \
-	"$root/usr/lib/sysusers.d" "$root/usr/lib/tmpfiles.d" \
-	"$root/usr/share/man/man8" "$root/usr/share/doc/rtforge" "$root/DEBIAN"
-install -m 0755 -s "$repo/bin/rtforged" "$root/usr/sbin/rtforged"
-install -m 0755 -s "$repo/bin/rtforge-build" "$root/usr/lib/rtforge/rtforge-build"
-install -m 0755 -s "$repo/bin/rtforge-sign" "$root/usr/lib/rtforge/rtforge-sign"
-cp -R "$repo/web" "$root/usr/share/rtforge/web"
-chmod -R u=rwX,go=rX "$root/usr/share/rtforge/web"
-install -m 0644 "$repo/packaging/nginx-rtforge.conf" "$root/usr/share/rtforge/nginx-rtforge.conf"
-install -m 0644 "$repo/packaging/rtforge.service" "$root/lib/systemd/system/rtforge.service"
-install -m 0644 "$repo/packaging/rtforge.sysusers" "$root/usr/lib/sysusers.d/rtforge.conf"
-install -m 0644 "$repo/packaging/rtforge.tmpfiles" "$root/usr/lib/tmpfiles.d/rtforge.conf"
-gzip -9n -c "$repo/packaging/rtforge.8" > "$root/usr/share/man/man8/rtforge.8.gz"
-chmod 0644 "$root/usr/share/man/man8/rtforge.8.gz"
-for m in rtforged rtforge-build rtforge-sign; do
-	ln -s rtforge.8.gz "$root/usr/share/man/man8/$m.8.gz"
+log="$work/build.log"
+if ! (cd "$src" && dpkg-buildpackage -b -us -uc) >"$log" 2>&1; then
+	tail -n 60 "$log" >&2
+	echo "build-deb: dpkg-buildpackage failed (the last 60 lines above)" >&2
+	exit 1
+fi
+
+arch=$(dpkg --print-architecture)
+changes="$work/rtforge_${debversion}_$arch.changes"
+deb="$work/rtforge_${debversion}_$arch.deb"
+[ -f "$deb" ] || { echo "build-deb: dpkg-buildpackage made no $deb" >&2; exit 1; }
+
+if [ "${RTFORGE_DEB_NO_LINTIAN:-}" != 1 ]; then
+	if command -v lintian >/dev/null 2>&1; then
+		# Info tags are shown too; errors and warnings fail.
+		lintian --display-info --fail-on error,warning "$changes" >&2 ||
+			{ echo "build-deb: lintian found errors or warnings" >&2; exit 1; }
+		echo "build-deb: lintian: no errors, no warnings" >&2
+	else
+		echo "build-deb: lintian is not installed; skipped (make deps installs it)" >&2
+	fi
+fi
+
+# Only the files this build made, so an old build never passes for new.
+for f in "$work"/*.deb "$work"/*.ddeb "$changes" "$work"/*.buildinfo; do
+	[ -f "$f" ] && cp "$f" "$out/"
 done
-
-# The shipped config: the example, with the workers where the package puts
-# them. 0640: later releases keep token hashes in it.
-sed 's#"libexec_dir": ""#"libexec_dir": "/usr/lib/rtforge"#' \
-	"$repo/packaging/rtforge.json.example" > "$root/etc/rtforge/rtforge.json"
-grep -q '"libexec_dir": "/usr/lib/rtforge"' "$root/etc/rtforge/rtforge.json" || {
-	echo "build-deb: could not set libexec_dir in the shipped config" >&2; exit 1; }
-chmod 0640 "$root/etc/rtforge/rtforge.json"
-"$repo/bin/rtforged" -n -f "$root/etc/rtforge/rtforge.json" >/dev/null
-
-cat > "$root/usr/share/doc/rtforge/copyright" <<'EOF'
-Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: rtforge
-Comment: Built from the rtforge repository with packaging/build-deb.sh.
-EOF
-{
-	printf 'rtforge (%s) unstable; urgency=medium\n\n' "$debversion"
-	printf '  * Package built with packaging/build-deb.sh.\n\n'
-	printf ' -- rtforge <root@localhost>  %s\n' "$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(date +%s)}")"
-} | gzip -9n > "$root/usr/share/doc/rtforge/changelog.Debian.gz"
-
-# --- maintainer scripts ------------------------------------------------
-echo /etc/rtforge/rtforge.json > "$root/DEBIAN/conffiles"
-
-cat > "$root/DEBIAN/postinst" <<'EOF'
-#!/bin/sh
-set -e
-if [ "$1" = configure ]; then
-	# The role users: sysusers.d where systemd is installed, else useradd.
-	if command -v systemd-sysusers >/dev/null 2>&1; then
-		systemd-sysusers rtforge.conf
-	else
-		for u in rtforge-web rtforge-build rtforge-sign; do
-			getent passwd "$u" >/dev/null ||
-				useradd --system --user-group --no-create-home \
-				    --home-dir /nonexistent --shell /usr/sbin/nologin "$u"
-		done
-	fi
-	# The directories, with the owners rtforged expects.
-	if command -v systemd-tmpfiles >/dev/null 2>&1; then
-		systemd-tmpfiles --create rtforge.conf
-	else
-		install -d -m 2750 -o rtforge-build -g rtforge-web /var/lib/rtforge
-		install -d -m 2750 -o rtforge-build -g rtforge-build \
-		    /var/lib/rtforge/target /var/lib/rtforge/cargo-home
-		install -d -m 0700 -o rtforge-sign -g rtforge-sign /var/lib/rtforge-sign
-	fi
-	chown root:root /etc/rtforge/rtforge.json
-	chmod 0640 /etc/rtforge/rtforge.json
-	if [ -d /run/systemd/system ]; then
-		systemctl daemon-reload || true
-		if [ -n "$2" ]; then
-			# An upgrade: pick up the new binaries if it was running.
-			systemctl try-restart rtforge.service || true
-		fi
-	fi
-	if command -v deb-systemd-helper >/dev/null 2>&1; then
-		# Enabled for the next boot, not started: set build.source_dir
-		# in /etc/rtforge/rtforge.json first, then
-		# systemctl start rtforge.
-		deb-systemd-helper unmask rtforge.service >/dev/null || true
-		if deb-systemd-helper --quiet was-enabled rtforge.service; then
-			deb-systemd-helper enable rtforge.service >/dev/null || true
-		else
-			deb-systemd-helper update-state rtforge.service >/dev/null || true
-		fi
-	fi
-fi
-exit 0
-EOF
-
-cat > "$root/DEBIAN/prerm" <<'EOF'
-#!/bin/sh
-set -e
-if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-	systemctl stop rtforge.service || true
-fi
-exit 0
-EOF
-
-cat > "$root/DEBIAN/postrm" <<'EOF'
-#!/bin/sh
-set -e
-if [ -d /run/systemd/system ]; then
-	systemctl daemon-reload || true
-fi
-if [ "$1" = purge ]; then
-	if command -v deb-systemd-helper >/dev/null 2>&1; then
-		deb-systemd-helper purge rtforge.service >/dev/null || true
-	fi
-	# The build history and artifacts (/var/lib/rtforge), the key
-	# directory and the role users stay: remove them by hand if wanted.
-fi
-exit 0
-EOF
-chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
-
-# --- control -----------------------------------------------------------
-depends=
-if command -v dpkg-shlibdeps >/dev/null 2>&1; then
-	mkdir -p "$work/src/debian"
-	printf 'Source: rtforge\n\nPackage: rtforge\nArchitecture: any\n' \
-		> "$work/src/debian/control"
-	depends=$(cd "$work/src" && dpkg-shlibdeps -O \
-		"$root/usr/sbin/rtforged" "$root/usr/lib/rtforge/rtforge-build" \
-		"$root/usr/lib/rtforge/rtforge-sign" 2>/dev/null |
-		sed -n 's/^shlibs:Depends=//p') || depends=
-fi
-if [ -z "$depends" ]; then
-	depends="libc6 (>= 2.36), libevent-2.1-7, libjansson4, libsodium23, libzstd1, libseccomp2, libcap2"
-fi
-size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-cat > "$root/DEBIAN/control" <<EOF
-Package: rtforge
-Version: $debversion
-Architecture: $arch
-Maintainer: rtforge <root@localhost>
-Installed-Size: $size
-Depends: $depends, passwd
-Recommends: nginx
-Section: admin
-Priority: optional
-Description: runtime build service for Substrate chains on validator hosts
- rtforge compiles a Substrate chain's runtime WASM and node binary with
- cargo inside a jail (namespaces, cgroup limits, Landlock, seccomp),
- streams each build live over server-sent events behind a reverse proxy,
- and keeps every build's log and content-addressed artifact. A supervisor
- runs the web front, the build worker and the sign worker under separate
- users. Ships a hardened systemd unit and an nginx location snippet.
-EOF
-
-deb="$out/rtforge_${debversion}_$arch.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
-echo "$deb"
+echo "$out/$(basename "$deb")"

@@ -11,7 +11,8 @@ say() { printf 'deps: %s\n' "$*"; }
 APT_PACKAGES="build-essential pkg-config libevent-dev libjansson-dev
 libseccomp-dev libcap-dev libsodium-dev libzstd-dev zstd curl cppcheck
 nginx python3-mnemonic chromium coreutils procps psmisc util-linux
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+debhelper dpkg-dev fakeroot lintian man-db"
 
 RUST_DIR=/opt/rtforge/rust
 ROLE_USERS="rtforge-web rtforge-build rtforge-sign"
