@@ -113,6 +113,14 @@ bench: deps all bin/bench_sign
 	@node bench/jail-overhead.mjs $(ROUNDS)
 	@node bench/sign.mjs $(ROUNDS)
 	@node bench/upgrade.mjs $(ROUNDS)
+	@$(MAKE) --no-print-directory $(BENCH_TOOLS)
+	@node bench/sse.mjs $(ROUNDS)
+
+# SSE fan-out only (about 2 minutes): rtforge's front against a Node.js
+# http broadcaster, 100 to 10,000 clients of one build log, in turns;
+# latency, RSS and CPU.
+bench-sse: deps all bin/bench_sse_client bin/bench_sse_emit
+	@node bench/sse.mjs $(ROUNDS)
 
 # Runtime upgrade only (about 2 minutes): rtforge (bin/, --dev) against
 # @polkadot/api, request until the extrinsic is sent, on fresh chopsticks
@@ -132,6 +140,13 @@ bin/bench_sign: $(call obj,bench/sign_bench.c common/keccak.c \
 	$(wildcard worker-sign/sphincs*.c))
 	@mkdir -p bin
 	$(CC) $(LDHARD) -o $@ $^ $(LIBS) $(JAIL_LIBS)
+
+# The benchmarks' own load generators and fake cargo: plain -O2, no
+# sanitizers, none of rtforge's code.
+BENCH_TOOLS := bin/bench_sse_client bin/bench_sse_emit
+$(BENCH_TOOLS): bin/bench_%: bench/%.c
+	@mkdir -p bin
+	$(CC) $(CSTD) $(WARN) -O2 -g $(HARDEN) $(LDHARD) -o $@ $<
 
 # A Debian package built by dpkg-buildpackage from packaging/debian/ in a
 # scratch copy of the sources, checked by lintian; lands in bin/.
