@@ -633,8 +633,14 @@ fee_fetched(json_t *result, enum rpc_status status, const char *error,
 		return;
 	}
 	if (u->unchecked_weight != was_unchecked) {
-		build_and_price(u);	/* again, as sudo_unchecked_weight */
-		return;
+		/* Rebuilt as sudo_unchecked_weight, which declares less weight
+		 * and so pays less: the fee just quoted is an upper bound, good
+		 * enough for the balance check, and the chain need not run
+		 * the multi-megabyte query twice. */
+		if (!upgrade_build_calls(u) || !upgrade_build_extrinsic(u, false) ||
+		    !check_block_length(u))
+			return;
+		json_object_set_new(u->fee, "upper_bound", json_true());
 	}
 	char *key = upgrade_storage_key("System", "Account", u->account, 32);
 	if (key == NULL || upgrade_rpc("state_getStorage", json_pack("[s]",
