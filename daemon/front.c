@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "front.h"
 #include "jobfile.h"
+#include "metrics.h"
 #include "ipc.h"
 #include "log.h"
 #include "role.h"
@@ -303,6 +304,7 @@ on_channel(uint32_t peer, int fd, void *arg)
 	w->chan = chan_new(fr.base, fd, w->name, build ? worker_permits :
 	    sign_permits, 3, worker_msg, worker_closed, w);
 	w->connected_at = time(NULL);
+	metrics_worker_started(w->name);
 	ask_status(w);
 }
 

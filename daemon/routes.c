@@ -13,6 +13,7 @@
 #include "front.h"
 #include "ipc.h"
 #include "jobfile.h"
+#include "metrics.h"
 #include "request_check.h"
 #include "sse_format.h"
 
@@ -273,6 +274,14 @@ route_api(struct evhttp_request *req, const char *path)	/* auth_next_fn */
 		http_reply_error(req, 404, "no such endpoint: %.200s", path);
 }
 
+/* /metrics needs a viewer, like the rest of what rtforge tells. */
+static void
+metrics_gated(struct evhttp_request *req, const char *path)
+{
+	(void)path;
+	metrics_route(req);
+}
+
 /* "/rtforge" without its slash would load the page with relative URLs
  * pointing one level up: send the browser to "/rtforge/". */
 static bool
@@ -305,6 +314,8 @@ routes_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (strcmp(path, "/healthz") == 0)
 		route_health(req);
+	else if (strcmp(path, "/metrics") == 0)
+		auth_gate(req, path, metrics_gated);
 	else if (strcmp(path, "/api") == 0 || strncmp(path, "/api/", 5) == 0)
 		auth_gate(req, path, route_api);
 	else if (front_is_method(req, EVHTTP_REQ_GET, "GET"))
