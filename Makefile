@@ -115,12 +115,19 @@ bench: deps all bin/bench_sign
 	@node bench/upgrade.mjs $(ROUNDS)
 	@$(MAKE) --no-print-directory $(BENCH_TOOLS)
 	@node bench/sse.mjs $(ROUNDS)
+	@node bench/api.mjs $(ROUNDS)
 
 # SSE fan-out only (about 2 minutes): rtforge's front against a Node.js
 # http broadcaster, 100 to 10,000 clients of one build log, in turns;
 # latency, RSS and CPU.
 bench-sse: deps all bin/bench_sse_client bin/bench_sse_emit
 	@node bench/sse.mjs $(ROUNDS)
+
+# API throughput only (about 1.5 minutes): GET /api/build/artifacts from
+# rtforge (against a chopsticks chain) versus nginx serving the same bytes,
+# wrk -t1 -c50 (or bin/bench_http_load where wrk is missing), in turns.
+bench-api: deps all bin/bench_http_load
+	@node bench/api.mjs $(ROUNDS)
 
 # Runtime upgrade only (about 2 minutes): rtforge (bin/, --dev) against
 # @polkadot/api, request until the extrinsic is sent, on fresh chopsticks
@@ -143,7 +150,7 @@ bin/bench_sign: $(call obj,bench/sign_bench.c common/keccak.c \
 
 # The benchmarks' own load generators and fake cargo: plain -O2, no
 # sanitizers, none of rtforge's code.
-BENCH_TOOLS := bin/bench_sse_client bin/bench_sse_emit
+BENCH_TOOLS := bin/bench_sse_client bin/bench_sse_emit bin/bench_http_load
 $(BENCH_TOOLS): bin/bench_%: bench/%.c
 	@mkdir -p bin
 	$(CC) $(CSTD) $(WARN) -O2 -g $(HARDEN) $(LDHARD) -o $@ $<
