@@ -116,6 +116,7 @@ bench: deps all bin/bench_sign
 	@$(MAKE) --no-print-directory $(BENCH_TOOLS)
 	@node bench/sse.mjs $(ROUNDS)
 	@node bench/api.mjs $(ROUNDS)
+	@node bench/footprint.mjs $(ROUNDS)
 
 # SSE fan-out only (about 2 minutes): rtforge's front against a Node.js
 # http broadcaster, 100 to 10,000 clients of one build log, in turns;
@@ -128,6 +129,11 @@ bench-sse: deps all bin/bench_sse_client bin/bench_sse_emit
 # wrk -t1 -c50 (or bin/bench_http_load where wrk is missing), in turns.
 bench-api: deps all bin/bench_http_load
 	@node bench/api.mjs $(ROUNDS)
+
+# Footprint only (under a minute): idle RSS of all rtforge processes and
+# the time from start to READY=1 and to serving, beside nginx's.
+bench-footprint: deps all
+	@node bench/footprint.mjs $(ROUNDS)
 
 # Runtime upgrade only (about 2 minutes): rtforge (bin/, --dev) against
 # @polkadot/api, request until the extrinsic is sent, on fresh chopsticks

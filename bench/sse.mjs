@@ -54,7 +54,7 @@ const EMIT = path.join(repo, 'bin/bench_sse_emit');
 const NOFILE = 10000 + 1024;
 const GOAL_P99_MS = 50;
 const GOAL_P99_CLIENTS = 5000;
-const GOAL_RSS_MIB = 64;
+const GOAL_RSS_MB = 64;	// 10^6 bytes
 const GOAL_RSS_CLIENTS = 10000;
 const LOADS = [
   { clients: 100, rate: 100, seconds: 5 },
@@ -135,7 +135,7 @@ function count(arg, fallback, what) {
 }
 
 const now = () => performance.now();
-const mib = (kb) => kb / 1024;
+const mb = (kb) => kb * 1024 / 1e6;
 
 // Whatever this run started is stopped when it ends, however it ends.
 const running = new Set();
@@ -320,7 +320,7 @@ async function main() {
         console.log(`round ${round + 1} ${runs[i].load.clients} clients @ ${runs[i].load.rate}/s ` +
           `${name.padEnd(8)}: accepted ${m.accepted}/${m.clients}, p50 ${(m.p50_us / 1000).toFixed(1)} ms, ` +
           `p99 ${(m.p99_us / 1000).toFixed(1)} ms, max ${(m.max_us / 1000).toFixed(1)} ms, ` +
-          `lines ${m.lines} (missing ${m.lines_missing}), RSS ${mib(m.rssKb).toFixed(1)} MiB, ` +
+          `lines ${m.lines} (missing ${m.lines_missing}), RSS ${mb(m.rssKb).toFixed(1)} MB, ` +
           `CPU ${(m.cpuShare * 100).toFixed(0)}% ` +
           (m.workerCpuMs !== null ? `(+ worker ${(m.workerCpuMs / m.wallMs * 100).toFixed(0)}%) ` : '') +
           `client CPU ${(m.client_cpu_ms / m.wallMs * 100).toFixed(0)}%`);
@@ -340,7 +340,7 @@ function report(runs, rounds, elapsedS) {
   const med = (xs, f) => median(xs.map(f));
   const ms = (us) => (us / 1000).toFixed(1);
   const ratio = (b, r) => (r > 0 && b !== null ? (b / r).toFixed(2) : 'n/a');
-  const head = ['load', 'server', 'accepted', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'peak RSS MiB',
+  const head = ['load', 'server', 'accepted', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'peak RSS MB',
     'CPU % core', 'CPU µs/event'];
   const rows = [];
   const lines = [];
@@ -361,13 +361,13 @@ function report(runs, rounds, elapsedS) {
       const f = fig[name];
       rows.push([name === 'rtforge' ? label : '', name === 'rtforge' ? 'rtforge front' : 'Node.js http',
         `${f.accepted}/${load.clients}`, ms(f.p50), ms(f.p99), ms(f.max), String(f.missing),
-        mib(f.rss).toFixed(1), (f.cpu * 100).toFixed(0) + (f.worker !== null ? ` (+${(f.worker * 100).toFixed(0)} worker)` : ''),
+        mb(f.rss).toFixed(1), (f.cpu * 100).toFixed(0) + (f.worker !== null ? ` (+${(f.worker * 100).toFixed(0)} worker)` : ''),
         f.perEvent.toFixed(2)]);
     }
     const R = fig.rtforge, B = fig.baseline;
     lines.push(`${label}: p50 rtforge ${ms(R.p50)} ms, baseline ${ms(B.p50)} ms, ratio ${ratio(B.p50, R.p50)}×; ` +
-      `p99 ${ms(R.p99)} vs ${ms(B.p99)} ms, ratio ${ratio(B.p99, R.p99)}×; RSS ${mib(R.rss).toFixed(1)} vs ` +
-      `${mib(B.rss).toFixed(1)} MiB, ratio ${ratio(B.rss, R.rss)}×; CPU/event ${R.perEvent.toFixed(2)} vs ` +
+      `p99 ${ms(R.p99)} vs ${ms(B.p99)} ms, ratio ${ratio(B.p99, R.p99)}×; RSS ${mb(R.rss).toFixed(1)} vs ` +
+      `${mb(B.rss).toFixed(1)} MB, ratio ${ratio(B.rss, R.rss)}×; CPU/event ${R.perEvent.toFixed(2)} vs ` +
       `${B.perEvent.toFixed(2)} µs, ratio ${ratio(B.perEvent, R.perEvent)}×` +
       (R.accepted < load.clients ? ` — rtforge served ${R.accepted} of ${load.clients} clients, ` +
         `refusing the rest (${run.rtforge[0].first_refusal_status})` : ''));
@@ -379,7 +379,7 @@ function report(runs, rounds, elapsedS) {
   console.log('');
   console.log(`medians over ${rounds} rounds (${elapsedS.toFixed(0)} s); latency = from the emitter's write ` +
     'to the client\'s read, over every line of every accepted client; RSS = peak VmRSS of the serving ' +
-    'process while the lines flowed; CPU = of that process while they flowed (rtforge\'s build worker apart)');
+    'process while the lines flowed (MB = 10^6 bytes); CPU = of that process while they flowed (rtforge\'s build worker apart)');
   console.log(fmt(head));
   console.log(width.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(fmt(r));
@@ -394,8 +394,8 @@ function report(runs, rounds, elapsedS) {
     `not met: rtforge served ${s.rtforge.accepted} of ${s.load.clients} clients` : 'not met');
   console.log(`goal p99 ≤ ${GOAL_P99_MS} ms at ${GOAL_P99_CLIENTS} clients: rtforge ${ms(p99.rtforge.p99)} ms ` +
     `(${verdict(p99.rtforge.p99 <= GOAL_P99_MS * 1000, p99)})`);
-  console.log(`goal front RSS ≤ ${GOAL_RSS_MIB} MiB at ${GOAL_RSS_CLIENTS} clients: rtforge ` +
-    `${mib(rss.rtforge.rss).toFixed(1)} MiB (${verdict(mib(rss.rtforge.rss) <= GOAL_RSS_MIB, rss)})`);
+  console.log(`goal front RSS ≤ ${GOAL_RSS_MB} MB at ${GOAL_RSS_CLIENTS} clients: rtforge ` +
+    `${mb(rss.rtforge.rss).toFixed(1)} MB (${verdict(mb(rss.rtforge.rss) <= GOAL_RSS_MB, rss)})`);
   const behind = [];
   for (const s of summary) {
     for (const [what, key] of [['p50', 'p50'], ['p99', 'p99'], ['RSS', 'rss'], ['CPU/event', 'perEvent']])
@@ -404,7 +404,7 @@ function report(runs, rounds, elapsedS) {
   }
   console.log(`goal ahead of the baseline on every figure: ${behind.length ? `not met (${behind.join(', ')})` : 'met'}`);
   const file = writeResults('sse', { rounds, elapsedS, loads: LOADS,
-    goals: { p99Ms: GOAL_P99_MS, p99Clients: GOAL_P99_CLIENTS, rssMiB: GOAL_RSS_MIB, rssClients: GOAL_RSS_CLIENTS },
+    goals: { p99Ms: GOAL_P99_MS, p99Clients: GOAL_P99_CLIENTS, rssMB: GOAL_RSS_MB, rssClients: GOAL_RSS_CLIENTS },
     summary, runs });
   console.log(`raw figures: ${file}`);
 }
