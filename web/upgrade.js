@@ -581,11 +581,29 @@
         es.close();
         const delay = Math.min(10000, 1000 * 2 ** u.retries++);
         el.label.textContent = `upgrade ${u.id} · connection lost; reconnecting…`;
-        u.retryTimer = setTimeout(() => openStream(u), delay);
+        u.retryTimer = setTimeout(() => reopen(u), delay);
       } else {
         el.label.textContent = `upgrade ${u.id} · reconnecting…`;
       }
     });
+  }
+
+  // Reopens the stream unless the API no longer knows the upgrade.
+  async function reopen(u) {
+    if (u.gone || u.ended) return;
+    try {
+      await api('GET', `api/upgrade/${encodeURIComponent(u.id)}`);
+    } catch (e) {
+      if (e.status === 404) {
+        u.ended = true;
+        setState('failed', `Cannot follow upgrade ${u.id}: ${e.message}`);
+        changed();
+        return;
+      }
+      u.retryTimer = setTimeout(() => reopen(u), Math.min(10000, 1000 * 2 ** u.retries++));
+      return;
+    }
+    openStream(u);
   }
 
   function take(u, e, fn) {

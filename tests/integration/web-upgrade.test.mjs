@@ -332,6 +332,29 @@ test('upload from the page: a non-WASM file is refused with the API\'s reason; a
     assert((await page.textContent('#upload-result')).includes(stored.path), 'where it is stored');
     await page.$eval('#upgrade-section', (e) => e.scrollIntoView());
     await shot(page, '14-upload-inspected');
+
+    // Upgrading to it from there: the chain upgraded once to a demo runtime
+    // still runs the 9140 code, which signs for 9140, so the API refuses
+    // the signed extrinsic (validate_transaction) before sending it. The
+    // dialog shows the refusal in the API's words and stays open.
+    await page.click('#upload-result button[data-upgrade]');
+    await page.waitForSelector('#upgrade-dialog[open]');
+    await page.waitForFunction(() => document.querySelector('#dlg-from').textContent === '9141');
+    assertEq((await page.textContent('#dlg-version')).replace(/\s+/g, ' ').trim(), `9141 → ${UPLOAD_SPEC_VERSION}`, 'versions');
+    assertEq(await page.textContent('#dlg-hash'), hash, 'the uploaded hash');
+    await page.click('#dlg-confirm');
+    await page.waitForSelector('#dlg-error:not([hidden])', { timeout: 60000 });
+    const direct2 = await api('POST', 'api/upgrade/submit', { artifact: hash, expected_hash: hash, upgrade_type: 'sudo' });
+    assert(direct2.status >= 400 && direct2.status < 500 && direct2.json.check === 'validate_transaction',
+      `the API refuses it too (${direct2.status} ${direct2.text})`);
+    assertEq(await page.textContent('#dlg-error .api-words'), direct2.json.error, 'the refusal in the API\'s words');
+    assert((await page.textContent('#dlg-error')).includes(`check ${direct2.json.check}`), 'naming the check');
+    assertEq(await page.$eval('#upgrade-dialog', (x) => x.open), true, 'the dialog stays open');
+    await shot(page, '14b-upgrade-refused-in-dialog');
+    await page.click('#dlg-cancel');
+    await page.waitForFunction(() => !document.querySelector('#upgrade-dialog').open);
+    assertEq(await page.evaluate(() => document.activeElement.dataset.upgrade), hash, 'focus back on the button that opened it');
+    assertEq((await api('GET', 'api/upgrade')).json.upgrades.length, upgradesBefore, 'nothing was submitted');
     assertClean(page);
   } finally {
     await page.close();
@@ -378,6 +401,14 @@ test('keyboard only: Tab to Upgrade, Enter opens the dialog, Escape cancels, Tab
     assert(await page.evaluate((s) => document.activeElement.matches(s), sel), 'Escape closed it and focus went back to Upgrade');
     assertEq((await api('GET', 'api/upgrade')).json.upgrades.some((u) => u.artifact.hash === hash), false,
       'Escape submitted nothing');
+
+    // Cancel by keyboard too: focus starts on Cancel, the safe choice.
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#upgrade-dialog[open]');
+    assertEq(await page.evaluate(() => document.activeElement.id), 'dlg-cancel', 'focus starts on Cancel');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.querySelector('#upgrade-dialog').open);
+    assert(await page.evaluate((s) => document.activeElement.matches(s), sel), 'Cancel closed it and focus went back to Upgrade');
 
     await page.keyboard.press('Enter');
     await page.waitForSelector('#upgrade-dialog[open]');
