@@ -24,14 +24,19 @@
 //
 // Reported per load, as medians over the rounds: latency p50/p99 over all
 // lines of all accepted clients; clients accepted (rtforge refuses streams
-// past its cap with 503); the serving process's peak VmRSS during the run
-// (rtforge: the front, found by GET /healthz; baseline: the node process);
+// past its cap with 503); the serving process's peak VmRSS during the
+// load (rtforge: the front, found by GET /healthz; baseline: the node
+// process; both sides are started afresh for every load, so no load
+// inherits the memory of the one before);
 // its CPU while the lines flowed, as a share of one core and per event
 // delivered; rtforge's build worker CPU apart. Ratios are baseline/rtforge,
 // so above 1 means rtforge is ahead. Raw figures: bench/results/sse-*.json.
 //
 // Usage: node bench/sse.mjs [ROUNDS]   (default 2 rounds, ~3 minutes)
-// Run through `make bench-sse`, which builds bin/ first. 10,000 clients
+// Run through `make bench-sse`, which builds bin/ first.
+// RTFORGE_BENCH_BIN=DIR runs rtforge from another build instead of bin/ (a
+// directory holding rtforged, rtforge-build and rtforge-sign), to measure
+// a change against the same baseline. 10,000 clients
 // need about 11,000 descriptors per process: RLIMIT_NOFILE is raised for
 // this process (and so for all it starts) where the hard limit allows.
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -50,6 +55,7 @@ const self = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(self), '..');
 const CLIENT = path.join(repo, 'bin/bench_sse_client');
 const EMIT = path.join(repo, 'bin/bench_sse_emit');
+const RTFORGE_BIN = path.resolve(process.env.RTFORGE_BENCH_BIN || path.join(repo, 'bin'));
 // Each side holds one descriptor per client, and so does the client.
 const NOFILE = 10000 + 1024;
 const GOAL_P99_MS = 50;
@@ -160,17 +166,19 @@ function raiseOpenFiles() {
 }
 
 // --- rtforge ---
+let starts = 0;
 async function startRtforge(emitter) {
-  const state = path.join(work, 'state');
+  const state = path.join(work, `state-${++starts}`);
   fs.mkdirSync(state);
   const cargo = path.join(work, 'cargo');
   const overlay = path.join(work, 'rtforge.json');
   fs.writeFileSync(overlay, JSON.stringify({ build: { jail: false, cargo } }));
   const side = { cargo, emitter };
   writeCargo(side, 1, 1, path.join(work, 'never'));
-  const d = new Daemon({ root: repo, state, source: path.join(repo, 'tests/demo-workspace'),
-    port: await freePort(), logFile: path.join(work, 'rtforged.log'), extraArgs: ['-f', overlay],
-    binDir: 'bin' });
+  const d = new Daemon({ root: path.dirname(RTFORGE_BIN), binDir: path.basename(RTFORGE_BIN), state,
+    source: path.join(repo, 'tests/demo-workspace'),
+    port: await freePort(), logFile: path.join(work, `rtforged-${starts}.log`), extraArgs: ['-f', overlay],
+  });
   try {
     await d.start();
   } finally {
@@ -210,6 +218,18 @@ async function startBaseline(emitter) {
     child.once('exit', (code) => reject(new Error(`the Node.js broadcaster exited with ${code}`)));
   });
   return { child, port, emitter, serverPid: child.pid, serverName: `Node.js ${process.version} http` };
+}
+
+async function stopSide(side) {
+  if (side.daemon) {
+    await side.daemon.stop();
+    running.delete(side.daemon.proc);
+    return;
+  }
+  const exited = new Promise((resolve) => side.child.once('exit', resolve));
+  side.child.kill('SIGTERM');
+  await exited;
+  running.delete(side.child);
 }
 
 function startBaselineLoad(side, load, lines, go) {
@@ -305,17 +325,21 @@ async function main() {
   fs.copyFileSync(EMIT, emitter);
   fs.chmodSync(emitter, 0o755);
 
-  const sides = { rtforge: await startRtforge(emitter), baseline: await startBaseline(emitter) };
-  console.log(`SSE fan-out: ${rounds} rounds; rtforge front pid ${sides.rtforge.serverPid} ` +
-    `(build worker ${sides.rtforge.workerPid}) vs ${sides.baseline.serverName} pid ${sides.baseline.serverPid}; ` +
-    `open-file limit ${openFileLimit()}`);
+  console.log(`SSE fan-out: ${rounds} rounds; rtforge's front (${RTFORGE_BIN.startsWith(`${repo}/`) ? path.relative(repo, RTFORGE_BIN) : RTFORGE_BIN}, --dev) vs Node.js ${process.version} ` +
+    `http, each started afresh for every load; open-file limit ${openFileLimit()}`);
   const runs = LOADS.map((load) => ({ load, rtforge: [], baseline: [] }));
   const began = now();
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < runs.length; i++) {
       const order = (round + i) % 2 ? ['baseline', 'rtforge'] : ['rtforge', 'baseline'];
       for (const name of order) {
-        const m = await measure(sides[name], name, runs[i].load);
+        const side = name === 'rtforge' ? await startRtforge(emitter) : await startBaseline(emitter);
+        let m;
+        try {
+          m = await measure(side, name, runs[i].load);
+        } finally {
+          await stopSide(side);
+        }
         runs[i][name].push(m);
         console.log(`round ${round + 1} ${runs[i].load.clients} clients @ ${runs[i].load.rate}/s ` +
           `${name.padEnd(8)}: accepted ${m.accepted}/${m.clients}, p50 ${(m.p50_us / 1000).toFixed(1)} ms, ` +
@@ -329,9 +353,6 @@ async function main() {
     }
   }
   const elapsedS = (now() - began) / 1000;
-  await sides.rtforge.daemon.stop();
-  running.delete(sides.rtforge.daemon.proc);
-  sides.baseline.child.kill('SIGTERM');
   report(runs, rounds, elapsedS);
   process.exit(0);
 }
