@@ -173,8 +173,14 @@ job_record_json(const struct build_job *job)
 	return o;
 }
 
-void
-job_save(struct build_job *job, bool durable)
+/* The job whose record or event log could not be written last: warned
+ * about once, not at every line of a build on a full disk. */
+static uint64_t record_failing, events_failing;
+
+/* Returns -1 with errno set when the record could not be replaced; the
+ * old record, if any, is then still whole (temp file and rename). */
+static int
+job_write(struct build_job *job, bool durable)
 {
 	char path[1200];
 	json_t *o = job_record_json(job);
@@ -185,15 +191,32 @@ job_save(struct build_job *job, bool durable)
 		log_warnx("job %" PRIu64 ": cannot serialise its record",
 		    job->id);
 		free(text);
-		return;
+		errno = ENOMEM;
+		return -1;
 	}
 	int r = durable ?
 	    fs_write_atomic(path, text, strlen(text), 0640) :
 	    fs_write_replace(path, text, strlen(text), 0640);
-	if (r != 0)
+	int saved = errno;
+	/* Once per streak: a full disk fails every progress save. */
+	if (r != 0 && record_failing != job->id) {
+		errno = saved;
 		log_warn("job %" PRIu64 ": cannot write %s", job->id, path);
+		record_failing = job->id;
+	} else if (r == 0 && record_failing == job->id) {
+		log_info("job %" PRIu64 ": its record is written again", job->id);
+		record_failing = 0;
+	}
 	free(text);
 	job->progress_saved_at = time(NULL);
+	errno = saved;
+	return r;
+}
+
+void
+job_save(struct build_job *job, bool durable)
+{
+	(void)job_write(job, durable);
 }
 
 static void
@@ -227,12 +250,32 @@ job_emit(struct build_job *job, const char *name, const char *json)
 	if (jobfile_events_path(path, sizeof(path), bw.cfg->state_dir,
 	    job->id) != 0)
 		return;
+	struct stat st;
+	ssize_t n = -1;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd < 0 || write(fd, line, (size_t)len) != len) {
-		log_warn("job %" PRIu64 ": cannot append to %s", job->id, path);
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		n = write(fd, line, (size_t)len);
+	if (n != len) {
+		int saved = errno;
+		/* A short write (a full disk) leaves half a line, and the next
+		 * line glued to it would end every replay: take it back. */
+		if (n > 0 && ftruncate(fd, st.st_size) != 0)
+			log_warn("job %" PRIu64 ": cannot take back a partial "
+			    "event in %s", job->id, path);
+		if (events_failing != job->id) {
+			errno = n >= 0 ? ENOSPC : saved;
+			log_warn("job %" PRIu64 ": cannot append to %s; events "
+			    "are dropped until it works again", job->id, path);
+			events_failing = job->id;
+		}
 		if (fd >= 0)
 			close(fd);
 		return;
+	}
+	if (events_failing == job->id) {
+		log_info("job %" PRIu64 ": its event log takes events again",
+		    job->id);
+		events_failing = 0;
 	}
 	if (jobfile_event_is_terminal(name))
 		fsync(fd);
@@ -290,6 +333,89 @@ emit_terminal(struct build_job *job)
 	    job->error, "job_id", id));
 }
 
+/* Finished jobs whose final record or end event could not be written (a
+ * full disk): the record on disk still says "running" and the stream has
+ * no end. Both are retried every few seconds, so the job ends truthfully
+ * once there is space again. */
+#define UNSAVED_MAX 16
+#define UNSAVED_RETRY_SECONDS 2
+
+static struct unsaved {
+	struct build_job *job;		/* a copy; the caller frees its own */
+	bool record, end;		/* still to write */
+} unsaved[UNSAVED_MAX];
+static size_t unsaved_count;
+static struct event *unsaved_timer;
+
+static void retry_unsaved(evutil_socket_t fd, short what, void *arg);
+
+static void
+arm_retry(void)
+{
+	struct timeval tv = { .tv_sec = UNSAVED_RETRY_SECONDS };
+	if (unsaved_timer == NULL)
+		unsaved_timer = evtimer_new(bw.base, retry_unsaved, NULL);
+	if (unsaved_timer != NULL)
+		evtimer_add(unsaved_timer, &tv);
+}
+
+/* Writes what is missing, record first (as job_finish does). */
+static bool
+write_unsaved(struct unsaved *u)
+{
+	if (u->record)
+		u->record = job_write(u->job, true) != 0;
+	if (!u->record && u->end) {
+		uint64_t before = u->job->next_event_id;
+		emit_terminal(u->job);
+		u->end = u->job->next_event_id == before;
+	}
+	return !u->record && !u->end;
+}
+
+static void
+retry_unsaved(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	size_t kept = 0;
+	for (size_t i = 0; i < unsaved_count; i++) {
+		if (!write_unsaved(&unsaved[i])) {
+			unsaved[kept++] = unsaved[i];
+			continue;
+		}
+		log_info("job %" PRIu64 ": its final record and end are written "
+		    "now (%s)", unsaved[i].job->id,
+		    job_status_name(unsaved[i].job->status));
+		job_free(unsaved[i].job);
+	}
+	unsaved_count = kept;
+	if (unsaved_count > 0)
+		arm_retry();
+}
+
+static void
+keep_unsaved(const struct build_job *job, bool record, bool end)
+{
+	struct build_job *copy = malloc(sizeof(*copy));
+	if (copy == NULL || unsaved_count == UNSAVED_MAX) {
+		free(copy);
+		log_warnx("job %" PRIu64 ": its end could not be written and "
+		    "will not be retried (too many); its record may say running "
+		    "until rtforge restarts", job->id);
+		return;
+	}
+	*copy = *job;
+	json_incref(copy->artifact_extra);
+	unsaved[unsaved_count++] = (struct unsaved){ copy, record, end };
+	log_warnx("job %" PRIu64 " ended (%s) but its %s could not be written; "
+	    "retrying every %d s until there is space", job->id,
+	    job_status_name(job->status), record ? "record" : "end event",
+	    UNSAVED_RETRY_SECONDS);
+	arm_retry();
+}
+
 void
 job_finish(struct build_job *job, enum job_status status, const char *error)
 {
@@ -301,8 +427,12 @@ job_finish(struct build_job *job, enum job_status status, const char *error)
 		job_emit_progress(job, "build complete");
 	/* The record first: a client that reads the terminal event and then
 	 * asks for the job must see it finished. */
-	job_save(job, true);
-	emit_terminal(job);
+	bool record = job_write(job, true) != 0;
+	uint64_t before = job->next_event_id;
+	if (!record)
+		emit_terminal(job);
+	if (record || job->next_event_id == before)
+		keep_unsaved(job, record, true);
 	char when[32];
 	format_rfc3339(job->finished_at, when, sizeof(when));
 	role_report_status("idle; last build %s (job %" PRIu64 ", %s) %s",
@@ -374,7 +504,16 @@ job_create(enum job_kind kind, bool clean, bool verify, const char *features,
 	job->created_at = time(NULL);
 	job->next_event_id = 1;
 	snprintf(job->current_crate, sizeof(job->current_crate), "queued");
-	job_save(job, true);
+	/* No record, no job: a build nobody can look up must not run (a
+	 * full disk says so here, to the caller, through errno). */
+	if (job_write(job, true) != 0) {
+		int saved = errno;
+		bw.last_job_id--;
+		record_failing = 0;	/* the id is free again */
+		job_free(job);
+		errno = saved;
+		return NULL;
+	}
 	TAILQ_INSERT_TAIL(&bw.queue, job, entry);
 	return job;
 }
@@ -479,14 +618,183 @@ job_from_record(uint64_t id, json_t *o)
 	return job;
 }
 
+/* The last event of a job's log (after recover_event_count dropped a torn
+ * tail): its name, and its data parsed. Reads only the tail. */
+static json_t *
+last_event(uint64_t id, char *name, size_t namelen)
+{
+	static char buf[JOB_EVENT_LINE_MAX + 1];
+	char path[1200];
+	struct stat st;
+	struct job_event ev;
+	if (jobfile_events_path(path, sizeof(path), bw.cfg->state_dir, id))
+		return NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	off_t from = 0;
+	ssize_t n = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (st.st_size > (off_t)sizeof(buf))
+			from = st.st_size - (off_t)sizeof(buf);
+		n = pread(fd, buf, (size_t)(st.st_size - from), from);
+	}
+	close(fd);
+	if (n < 2 || buf[n - 1] != '\n')
+		return NULL;
+	size_t end = (size_t)n - 1, start = end;
+	while (start > 0 && buf[start - 1] != '\n')
+		start--;
+	/* A line cut by the window's start is not a whole event. */
+	if ((start == 0 && from > 0) ||
+	    jobfile_parse_event(buf + start, end - start, &ev) != 0)
+		return NULL;
+	snprintf(name, namelen, "%s", ev.name);
+	return json_loadb(ev.data, ev.data_len, 0, NULL);
+}
+
+/* The outcome a torn record's log tells: a "complete" event carries the
+ * artifact, an "error" event the status and reason. */
+static bool
+outcome_from_log(json_t *rec, const char *name, json_t *data)
+{
+	const char *js = json_string_value(json_object_get(data, "job_status"));
+	if (strcmp(name, "error") == 0 && js && (strcmp(js, "failed") == 0 ||
+	    strcmp(js, "cancelled") == 0)) {
+		json_object_set_new(rec, "status", json_string(js));
+		json_object_set(rec, "error", json_object_get(data, "error"));
+		return true;
+	}
+	if (strcmp(name, "complete") != 0 || !json_is_string(json_object_get(
+	    data, "hash")) || !json_is_string(json_object_get(data, "path")))
+		return false;
+	json_t *art = json_deep_copy(data);
+	const char *terminal_only[] = { "status", "wasm_path", "binary_path",
+		"reproducible", "verify_hash" };
+	for (size_t i = 0; art && i < 5; i++)
+		json_object_del(art, terminal_only[i]);
+	const char *source = json_string_value(json_object_get(art, "source"));
+	if (source && strcmp(source, "upload") == 0)
+		json_object_set_new(rec, "kind", json_string("upload"));
+	else
+		json_object_set(rec, "kind", json_object_get(art, "kind"));
+	json_object_set_new(rec, "status", json_string("success"));
+	json_object_set_new(rec, "percent", json_integer(100));
+	json_object_set(rec, "finished_at", json_object_get(art, "built_at"));
+	if (json_object_get(data, "reproducible")) {
+		json_object_set_new(rec, "verify_reproducible", json_true());
+		json_object_set(rec, "reproducible", json_object_get(data,
+		    "reproducible"));
+		json_object_set(rec, "verify_hash", json_object_get(data,
+		    "verify_hash"));
+	}
+	json_object_set_new(rec, "artifact", art ? art : json_null());
+	return true;
+}
+
+/* A rebuilt record: what the torn one held is unknown (null) unless the
+ * log tells it. */
+static json_t *
+rebuilt_record(const char *idtext, uint64_t next_event_id, const char *note)
+{
+	return json_pack("{s:s, s:n, s:s, s:i, s:s, s:n, s:[], s:n, s:i, s:I, "
+	    "s:n, s:n, s:n, s:n, s:n, s:s}", "job_id", idtext, "kind",
+	    "status", "failed", "percent", 0, "message", "record rebuilt at "
+	    "start", "clean", "features", "target", "units", 0,
+	    "next_event_id", (json_int_t)next_event_id, "created_at",
+	    "started_at", "finished_at", "error", "artifact", "record_error",
+	    note);
+}
+
+/* A record that is not JSON was cut mid-write (a crash, a copy gone
+ * wrong). It is reported, kept beside as <id>.json.torn, and replaced by
+ * one rebuilt from the job's event log, or, when the log has no end
+ * either, by a failed one whose stream is ended, so that no client waits
+ * on it forever. */
+static void
+recover_torn(uint64_t id, size_t size, const json_error_t *jerr)
+{
+	char path[1200], torn[1210], note[JOB_ERROR_MAX];
+	char name[JOB_EVENT_NAME_MAX], idtext[24];
+	if (jobfile_record_path(path, sizeof(path), bw.cfg->state_dir, id))
+		return;
+	snprintf(torn, sizeof(torn), "%s.torn", path);
+	snprintf(idtext, sizeof(idtext), "%" PRIu64, id);
+	snprintf(note, sizeof(note), "the job record jobs/%s.json was torn "
+	    "(%zu bytes, not JSON: %s at byte %d), as a crash mid-write leaves "
+	    "it; it is kept as jobs/%s.json.torn", idtext, size, jerr->text,
+	    jerr->position, idtext);
+	struct build_job end = { .id = id };
+	end.next_event_id = recover_event_count(id) + 1;
+	json_t *data = last_event(id, name, sizeof(name));
+	json_t *rec = rebuilt_record(idtext, end.next_event_id, note);
+	bool told = rec && data && outcome_from_log(rec, name, data);
+	json_decref(data);
+	if (!told) {
+		char why[JOB_ERROR_MAX + 128];
+		snprintf(why, sizeof(why), "%s; its event log has no end either, "
+		    "so the job's outcome is lost: start the build again", note);
+		/* The stream's end first, so its readers stop waiting. */
+		emit_object(&end, "error", json_pack("{s:s, s:s, s:s, s:s}",
+		    "status", "failed", "job_status", "failed", "error", why,
+		    "job_id", idtext));
+		json_object_set_new(rec, "error", json_string(why));
+		json_object_set_new(rec, "next_event_id",
+		    json_integer((json_int_t)end.next_event_id));
+	}
+	char *text = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+	json_decref(rec);
+	/* The torn bytes are evidence: no copy, no replacement. */
+	if (text == NULL || fs_copy_file(path, torn, 0640) != 0 ||
+	    fs_write_atomic(path, text, strlen(text), 0640) != 0) {
+		log_warn("job %s: %s; could not replace it", idtext, note);
+		free(text);
+		return;
+	}
+	free(text);
+	log_warnx("job %s: %s; rebuilt from %s", idtext, note, told ?
+	    "its event log" : "nothing (marked failed)");
+}
+
+/* Loads a record at start; a torn one is rebuilt (NULL returned), one that
+ * cannot be read at all is left for the operator. */
+static json_t *
+load_for_recovery(uint64_t id)
+{
+	char path[1200];
+	size_t len = 0;
+	json_error_t jerr;
+	if (jobfile_record_path(path, sizeof(path), bw.cfg->state_dir, id))
+		return NULL;
+	char *text = fs_read_capped(path, JOB_RECORD_MAX, &len);
+	if (text == NULL) {
+		log_warn("job %" PRIu64 ": cannot read its record %s; left as "
+		    "it is", id, path);
+		return NULL;
+	}
+	json_t *o = json_loadb(text, len, 0, &jerr);
+	free(text);
+	if (json_is_object(o))
+		return o;
+	if (o != NULL) {
+		json_decref(o);
+		snprintf(jerr.text, sizeof(jerr.text), "not an object");
+		jerr.position = 0;
+	}
+	recover_torn(id, len, &jerr);
+	return NULL;
+}
+
 static void
 recover_one(uint64_t id)
 {
-	json_t *o = load_record(id);
+	json_t *o = load_for_recovery(id);
 	enum job_status status;
 	const char *s = json_string_value(json_object_get(o, "status"));
-	if (o == NULL || s == NULL || status_from_name(s, &status) != 0) {
-		log_warnx("job %" PRIu64 ": record unreadable or truncated; "
+	if (o == NULL)
+		return;
+	if (s == NULL || status_from_name(s, &status) != 0) {
+		log_warnx("job %" PRIu64 ": its record has no known status; "
 		    "left as it is for inspection", id);
 		json_decref(o);
 		return;

@@ -50,6 +50,26 @@ reply_error(uint32_t request_id, unsigned status, const char *msg)
 	reply(request_id, status, json_pack("{s:s}", "error", msg));
 }
 
+/* Why a job could not be created: almost always its record could not be
+ * written. 507 for a full disk, so a client can tell it from a bug. */
+static void
+reply_create_failed(uint32_t request_id, int err)
+{
+	char msg[CONFIG_PATH_MAX + 256];
+	if (err == ENOMEM) {
+		reply_error(request_id, 500, "out of memory; no build was "
+		    "started");
+		return;
+	}
+	bool full = err == ENOSPC || err == EDQUOT;
+	snprintf(msg, sizeof(msg), "cannot write the job record in %s/jobs "
+	    "(%s), so no build was started; %s", bw.cfg->state_dir,
+	    strerror(err), full ? "the state directory is full: free some "
+	    "space there and start the build again" : "check that directory "
+	    "and start the build again");
+	reply_error(request_id, full ? 507 : 500, msg);
+}
+
 static bool
 feature_name_ok(const char *f)
 {
@@ -108,10 +128,11 @@ handle_start(uint32_t request_id, const char *text, size_t len)
 	struct build_job *job = job_create(k, json_is_true(json_object_get(req,
 	    "clean")), json_is_true(json_object_get(req, "verify_reproducible")),
 	    features, k == JOB_RUNTIME || target == NULL ? "release" : target);
+	int create_errno = errno;
 	json_decref(req);
 	kind = job_kind_name(k);
 	if (job == NULL) {
-		reply_error(request_id, 500, "out of memory");
+		reply_create_failed(request_id, create_errno);
 		return;
 	}
 	int position = 0;
