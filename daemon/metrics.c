@@ -284,8 +284,9 @@ write_roles(struct evbuffer *b)
 		    "\"%s\"} %lld\n", links[i]->name, links[i]->chan ?
 		    (long long)links[i]->connected_at : 0LL);
 	head(b, "rtforge_worker_restarts_total", "counter", "Worker restarts "
-	    "seen by this front (it restarts on a reload, and counts from "
-	    "zero again: see rtforge_front_start_time_seconds).");
+	    "seen by this front (a front restarted after a crash or a new "
+	    "listen address counts from zero again: see "
+	    "rtforge_front_start_time_seconds).");
 	for (size_t i = 0; i < 2; i++)
 		evbuffer_add_printf(b, "rtforge_worker_restarts_total{role=\"%s\"}"
 		    " %" PRIu64 "\n", worker_starts[i].role,

@@ -443,11 +443,17 @@ reload(void)
 		close(sv.listen_fd);
 		sv.listen_fd = fd;
 	}
-	/* The build worker takes the new config between builds; the others
-	 * hold no work and simply restart with it. */
+	/* Every role takes the new config in place, so SSE clients, a build
+	 * and an upgrade in flight all go on. Only a new listen address needs
+	 * a new front, since it serves on the socket it was started with. */
 	send_config(&sv.roles[ROLE_BUILD]);
-	restart_role_now(ROLE_FRONT);
-	restart_role_now(ROLE_SIGN);
+	send_config(&sv.roles[ROLE_SIGN]);
+	if (relisten) {
+		log_info("listen address changed: restarting the front, "
+		    "which drops its open connections");
+		restart_role_now(ROLE_FRONT);
+	} else
+		send_config(&sv.roles[ROLE_FRONT]);
 	log_info("config reloaded from %s", sv.config_path);
 }
 

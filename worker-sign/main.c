@@ -187,8 +187,9 @@ on_config(const struct rtforge_config *cfg, void *arg)
 		enter_sandbox();
 		log_info("ready (node %s)", cfg->node_url);
 	} else
-		log_info("reloaded; sign.keys and node_url are read once, at "
-		    "start: restart rtforge to change them");
+		log_info("reloaded; the sign worker keeps the sign.* keys and "
+		    "node_url it started with: systemctl restart rtforge to "
+		    "change them");
 	return 0;
 }
 

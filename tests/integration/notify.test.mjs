@@ -1,11 +1,13 @@
 // The systemd notify protocol, spoken by the supervisor itself: READY,
 // STATUS from the build worker, WATCHDOG pings and STOPPING, received on a
-// real AF_UNIX datagram socket the way systemd receives them.
+// real AF_UNIX datagram socket the way systemd receives them; and a SIGHUP
+// reload that keeps SSE clients and the running build.
 // Usage: node notify.test.mjs --root STAGE --label NAME [--user USER]
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
-import { test, runTests, assert, sleep, freePort, request, readSse } from './lib.mjs';
+import http from 'node:http';
+import { test, runTests, assert, assertEq, sleep, freePort, request, readSse } from './lib.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc, []));
@@ -69,6 +71,116 @@ test('the supervisor tells systemd READY, STATUS, WATCHDOG and STOPPING', async 
     daemon = null;
     await sleep(100);
     assert(lines.includes('STOPPING=1'), `STOPPING=1 sent: ${lines}`);
+  } finally {
+    if (daemon) daemon.kill('SIGKILL');
+    listener.kill();
+  }
+});
+
+// Every wait in the reload test is bounded, so a regression fails with what
+// was seen instead of hanging the suite.
+async function waitFor(cond, ms, what) {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function hashToken(token) {
+  const out = execFileSync(path.join(root, 'bin-asan/rtforged'), ['--hash-token'],
+    { input: token + '\n', encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], env: { ASAN_OPTIONS: 'detect_leaks=0' } });
+  return JSON.parse(out).hash;
+}
+
+test('SIGHUP reloads the config (RELOADING, then READY) while an SSE client and a build go on', async () => {
+  const dir = fs.mkdtempSync(path.join(root, 'reload-'));
+  fs.chmodSync(dir, 0o777);
+  const sock = path.join(dir, 'notify.sock');
+  const listener = spawn('python3', ['-c', LISTENER, sock]);
+  const lines = [];
+  listener.stdout.setEncoding('utf8');
+  listener.stdout.on('data', (d) => lines.push(...d.split('\n').filter(Boolean)));
+  const state = path.join(root, 'state-reload');
+  fs.mkdirSync(state, { recursive: true });
+  if (user) execFileSync('chown', [`${user}:${user}`, state]);
+  const OLD = 'before.reload-secret-0123456789abcdef';
+  const NEW = 'after.reload-secret-0123456789abcdefg';
+  const cfg = path.join(dir, 'rtforge.json');
+  const write = (tokens) => {
+    fs.writeFileSync(cfg, JSON.stringify({ auth: { tokens } }));
+    fs.chmodSync(cfg, 0o644);
+  };
+  write([{ name: 'before', role: 'builder', hash: hashToken(OLD) }]);
+  const port = await freePort();
+  const auth = (t) => ({ Authorization: `Bearer ${t}` });
+  let daemon;
+  try {
+    await waitFor(() => lines.includes('listening'), 5000, 'the notify listener');
+    fs.chmodSync(sock, 0o777);
+    const bin = path.join(root, 'bin-asan/rtforged');
+    const argv = ['--dev', '-f', cfg, '--listen', `127.0.0.1:${port}`, '--state', state,
+      '--source', path.join(root, 'tests/demo-workspace')];
+    const env = { PATH: '/usr/local/bin:/usr/bin:/bin', NOTIFY_SOCKET: sock, ASAN_OPTIONS: 'detect_leaks=0' };
+    daemon = user ?
+      spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--', bin, ...argv], { env, stdio: 'ignore' }) :
+      spawn(bin, argv, { env, stdio: 'ignore' });
+    const until = Date.now() + 15000;
+    while (!lines.some((l) => l.startsWith('READY=1')) && Date.now() < until) await sleep(50);
+    for (let i = 0; i < 100; i++) {
+      const h = await request(port, 'GET', '/healthz').catch(() => null);
+      if (h && h.json && h.json.roles.build.status) break;
+      await sleep(50);
+    }
+    const r = await request(port, 'POST', '/api/build/runtime', { body: { clean: true }, headers: auth(OLD) });
+    assert(r.status === 202, `build accepted (${r.text})`);
+    // One SSE client for the whole test; it must never be dropped.
+    const events = [];
+    let ended = false;
+    const stream = new Promise((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: r.json.sse_endpoint, headers: auth(OLD) }, (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          buf += c;
+          let i;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const id = /^id: (\d+)$/m.exec(block);
+            const ev = /^event: (\S+)$/m.exec(block);
+            if (id) events.push({ id: Number(id[1]), event: ev && ev[1] });
+          }
+        });
+        res.on('end', () => { ended = true; resolve(); });
+      });
+      req.on('error', reject);
+    });
+    await waitFor(() => events.length >= 3 || ended, 60000, `three build events (got ${events.length})`);
+    write([{ name: 'after', role: 'builder', hash: hashToken(NEW) }]);
+    const readyBefore = lines.filter((l) => l.startsWith('READY=1')).length;
+    daemon.kill('SIGHUP');
+    const until2 = Date.now() + 10000;
+    while (lines.filter((l) => l.startsWith('READY=1')).length <= readyBefore && Date.now() < until2) await sleep(50);
+    assert(lines.some((l) => l.startsWith('RELOADING=1')), `RELOADING=1 sent: ${lines}`);
+    assert(lines.filter((l) => l.startsWith('READY=1')).length > readyBefore, `READY=1 again after the reload: ${lines}`);
+    // The new config is in force in the front: the new token works, the old does not.
+    let now = null;
+    for (let i = 0; i < 50; i++) {
+      now = await request(port, 'GET', '/api/whoami', { headers: auth(NEW) });
+      if (now.status === 200) break;
+      await sleep(100);
+    }
+    assertEq(now.status, 200, `the new token after the reload (${now.text})`);
+    assertEq((await request(port, 'GET', '/api/whoami', { headers: auth(OLD) })).status, 401, 'the removed token');
+    const seen = events.length;
+    await waitFor(() => events.length > seen + 2 || ended, 60000, 'events after the reload');
+    assert(!ended || events[events.length - 1].event === 'complete', 'the stream was not cut by the reload');
+    assert(events.length > seen, 'events kept coming to the same client after the reload');
+    events.forEach((e, i) => assertEq(e.id, i + 1, 'no event missed or repeated'));
+    const cancel = await request(port, 'DELETE', `/api/build/jobs/${r.json.job_id}`, { headers: auth(NEW) });
+    assert([200, 202, 409].includes(cancel.status), `the build, still there, is cancelled (${cancel.text})`);
+    await Promise.race([stream, sleep(30000).then(() => { throw new Error('the stream did not end after the cancel'); })]);
   } finally {
     if (daemon) daemon.kill('SIGKILL');
     listener.kill();
