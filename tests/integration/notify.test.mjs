@@ -26,17 +26,24 @@ while True:
     print(data.decode().replace("\\n", "|"), flush=True)
 `;
 
-test('the supervisor tells systemd READY, STATUS, WATCHDOG and STOPPING', async () => {
-  const dir = fs.mkdtempSync(path.join(root, 'notify-'));
+// A fresh directory with a notify socket listened on the way systemd does,
+// and a state directory the daemon's user owns.
+function setUp(prefix, stateName) {
+  const dir = fs.mkdtempSync(path.join(root, `${prefix}-`));
   fs.chmodSync(dir, 0o777);
   const sock = path.join(dir, 'notify.sock');
   const listener = spawn('python3', ['-c', LISTENER, sock]);
   const lines = [];
   listener.stdout.setEncoding('utf8');
   listener.stdout.on('data', (d) => lines.push(...d.split('\n').filter(Boolean)));
-  const state = path.join(root, 'state-notify');
+  const state = path.join(root, stateName);
   fs.mkdirSync(state, { recursive: true });
   if (user) execFileSync('chown', [`${user}:${user}`, state]);
+  return { dir, sock, listener, lines, state };
+}
+
+test('the supervisor tells systemd READY, STATUS, WATCHDOG and STOPPING', async () => {
+  const { dir, sock, listener, lines, state } = setUp('notify', 'state-notify');
   const port = await freePort();
   let daemon;
   try {
@@ -94,16 +101,7 @@ function hashToken(token) {
 }
 
 test('SIGHUP reloads the config (RELOADING, then READY) while an SSE client and a build go on', async () => {
-  const dir = fs.mkdtempSync(path.join(root, 'reload-'));
-  fs.chmodSync(dir, 0o777);
-  const sock = path.join(dir, 'notify.sock');
-  const listener = spawn('python3', ['-c', LISTENER, sock]);
-  const lines = [];
-  listener.stdout.setEncoding('utf8');
-  listener.stdout.on('data', (d) => lines.push(...d.split('\n').filter(Boolean)));
-  const state = path.join(root, 'state-reload');
-  fs.mkdirSync(state, { recursive: true });
-  if (user) execFileSync('chown', [`${user}:${user}`, state]);
+  const { dir, sock, listener, lines, state } = setUp('reload', 'state-reload');
   const OLD = 'before.reload-secret-0123456789abcdef';
   const NEW = 'after.reload-secret-0123456789abcdefg';
   const cfg = path.join(dir, 'rtforge.json');
