@@ -29,7 +29,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,bin-asan/%,$(wildcard tests/unit/test_*.
 FUZZERS := $(patsubst tests/fuzz/%.c,bin-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TEST_TOOLS := $(patsubst tests/tools/%.c,bin-asan/tool_%,$(wildcard tests/tools/*.c))
 
-.PHONY: all asan deps check unit integration run lint clean reset-state bench bench-sign fuzz deb
+.PHONY: all asan deps check unit integration run lint clean reset-state bench bench-sign bench-sse bench-api bench-footprint bench-upgrade fuzz deb
 
 all: $(BINS)
 asan: $(BINS_ASAN) $(TEST_TOOLS)

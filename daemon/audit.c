@@ -5,6 +5,7 @@
  * worker keeps its own, with what it signed: upgrades/audit.jsonl.) */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,12 @@ append(const char *line, size_t len)
 		    O_NOFOLLOW, 0640);
 	if (fd < 0)
 		return -1;
-	ssize_t n = write(fd, line, len);
+	/* A short write (disk full) is taken back: no half line for the next
+	 * one to be glued to. */
+	struct stat st;
+	ssize_t n = fstat(fd, &st) == 0 ? write(fd, line, len) : -1;
+	if (n >= 0 && n != (ssize_t)len && ftruncate(fd, st.st_size) != 0)
+		log_warn("audit log: cannot take back a partial line");
 	int r = n == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
 	close(fd);
 	return r;

@@ -252,8 +252,8 @@ static void
 write_upgrades(struct evbuffer *b, const struct upgrade_tally *t)
 {
 	head(b, "rtforge_upgrades_total", "counter", "Finished runtime "
-	    "upgrades by outcome (unknown: the sign worker stopped after "
-	    "submitting), from the upgrade records. Upgrades refused by a "
+	    "upgrades by outcome (unknown: sent, then the node or the sign "
+	    "worker was lost, so it may or may not be on chain), from the upgrade records. Upgrades refused by a "
 	    "pre-flight check leave no record and are not counted.");
 	for (int o = 0; o < UPGRADE_OUTCOMES; o++)
 		evbuffer_add_printf(b, "rtforge_upgrades_total{outcome=\"%s\"} %"

@@ -50,7 +50,7 @@ static const char *const allowed[] = {
 	/* I/O on descriptors the worker holds or is handed */
 	"read", "readv", "pread64", "preadv", "write", "writev", "pwrite64",
 	"pwritev", "close", "lseek", "fstat", "fsync", "fdatasync", "fcntl",
-	"dup", "dup3",
+	"dup", "dup3", "ftruncate",
 	/* IPC and the node connection (socket() is restricted below) */
 	"sendmsg", "recvmsg", "sendto", "recvfrom", "connect", "getsockopt",
 	"setsockopt", "getsockname", "getpeername", "shutdown", "socketpair",

@@ -160,11 +160,11 @@ event_names(const json_t *events)
 /* The seed's shape: {tx_hash, block_hash, success, events: ["sudo.Sudid",
  * …]} plus what an operator needs to act on it. */
 static json_t *
-result_json(struct upgrade *u, bool success, const char *error)
+result_json(struct upgrade *u, const char *status, const char *error)
 {
 	char *tx = u->signed_for_real ? upgrade_hex(u->tx_hash, 32) : NULL;
-	const char *status = !success ? "failed" :
-	    u->type == UPGRADE_TYPE_DEMOCRACY ? "proposed" : "success";
+	bool success = strcmp(status, "success") == 0 ||
+	    strcmp(status, "proposed") == 0;
 	json_t *o = json_pack("{s:s, s:s?, s:s?, s:b, s:o}", "status", status,
 	    "tx_hash", tx, "block_hash", u->block_hash[0] ? u->block_hash : NULL,
 	    "success", success, "events", event_names(u->events_all));
@@ -183,10 +183,11 @@ result_json(struct upgrade *u, bool success, const char *error)
 	return o;
 }
 
-void
-upgrade_finish(struct upgrade *u, bool success, const char *error)
+static void
+finish_as(struct upgrade *u, const char *status, const char *error)
 {
-	json_t *res = result_json(u, success, error);
+	json_t *res = result_json(u, status, error);
+	bool success = json_is_true(json_object_get(res, "success"));
 	if (res) {
 		json_object_update(u->record, res);
 		json_object_del(u->record, "step");
@@ -194,15 +195,40 @@ upgrade_finish(struct upgrade *u, bool success, const char *error)
 	set_time(u->record, "finished_at");
 	upgrade_save(u);
 	audit(u, "upgrade_result", json_pack("{s:s, s:O?, s:O?, s:O?, s:O?}",
-	    "result", success ? "success" : "failed", "tx_hash",
+	    "result", success ? "success" : status, "tx_hash",
 	    json_object_get(res, "tx_hash"), "block_hash",
 	    json_object_get(res, "block_hash"), "events",
 	    json_object_get(res, "events"), "error",
 	    json_object_get(res, "error")));
-	log_info("upgrade %" PRIu64 ": %s%s%s", u->id, success ? "success" :
-	    "failed", error ? ": " : "", error ? error : "");
+	log_info("upgrade %" PRIu64 ": %s%s%s", u->id, status,
+	    error ? ": " : "", error ? error : "");
 	emit(u, success ? "complete" : "error", res);
 	upgrade_free(u);
+}
+
+void
+upgrade_finish(struct upgrade *u, bool success, const char *error)
+{
+	finish_as(u, !success ? "failed" : u->type == UPGRADE_TYPE_DEMOCRACY ?
+	    "proposed" : "success", error);
+}
+
+void
+upgrade_lost(struct upgrade *u, const char *error)
+{
+	if (!u->sent) {
+		upgrade_finish(u, false, error);
+		return;
+	}
+	char msg[UPGRADE_ERR_MAX];
+	char *tx = upgrade_hex(u->tx_hash, 32);
+	snprintf(msg, sizeof(msg), "%s; the extrinsic %s was sent to the node "
+	    "and may or may not be on chain: look for it in the blocks after "
+	    "#%u (GET /api/chain shows the runtime the chain runs) before "
+	    "retrying", error ? error : "rtforge lost track of the upgrade",
+	    tx ? tx : "(hash unknown)", u->best_number);
+	free(tx);
+	finish_as(u, "unknown", msg);
 }
 
 void
@@ -460,8 +486,7 @@ void
 upgrade_shutdown(void)
 {
 	if (current && current->accepted)
-		upgrade_finish(current, false, "rtforge is stopping; the upgrade "
-		    "was interrupted: check the chain before retrying");
+		upgrade_lost(current, "rtforge stopped during the upgrade");
 	else if (current)
 		upgrade_refuse(current, 503, "stopping", "rtforge is stopping; "
 		    "nothing was sent");

@@ -48,7 +48,7 @@ call_or_fail(struct upgrade *u, const char *method, json_t *params,
 {
 	if (upgrade_rpc(method, params, cap, cb, u) != 0)
 		return true;
-	upgrade_finish(u, false, "cannot ask the node (out of memory or "
+	upgrade_lost(u, "cannot ask the node (out of memory or "
 	    "stopping)");
 	return false;
 }
@@ -72,7 +72,7 @@ later(struct upgrade *u)
 	if (u->timer == NULL)
 		u->timer = evtimer_new(uctx.base, on_timer, u);
 	if (u->timer == NULL || evtimer_add(u->timer, &tv) != 0)
-		upgrade_finish(u, false, "cannot wait for the next block (out "
+		upgrade_lost(u, "cannot wait for the next block (out "
 		    "of memory)");
 }
 
@@ -205,7 +205,7 @@ version_read(json_t *result, enum rpc_status status, const char *error,
 {
 	struct upgrade *u = arg;
 	if (status != RPC_OK) {
-		upgrade_finish(u, false, error);
+		upgrade_lost(u, error);
 		return;
 	}
 	json_t *spec = json_object_get(result, "specVersion");
@@ -237,7 +237,7 @@ code_read(json_t *result, enum rpc_status status, const char *error,
 	char err[256];
 	size_t len;
 	if (status != RPC_OK) {
-		upgrade_finish(u, false, error);
+		upgrade_lost(u, error);
 		return;
 	}
 	uint8_t *code = upgrade_unhex(result, UPGRADE_CODE_MAX * 2, &len, err,
@@ -274,7 +274,7 @@ finalized_header(json_t *result, enum rpc_status status, const char *error,
 {
 	struct upgrade *u = arg;
 	if (status != RPC_OK) {
-		upgrade_finish(u, false, error);
+		upgrade_lost(u, error);
 		return;
 	}
 	const char *num = json_string_value(json_object_get(result, "number"));
@@ -302,7 +302,7 @@ finalized_head(json_t *result, enum rpc_status status, const char *error,
 {
 	struct upgrade *u = arg;
 	if (status != RPC_OK || !json_is_string(result)) {
-		upgrade_finish(u, false, error ? error : "chain_getFinalizedHead "
+		upgrade_lost(u, error ? error : "chain_getFinalizedHead "
 		    "answered no hash");
 		return;
 	}
@@ -325,7 +325,7 @@ events_read(json_t *result, enum rpc_status status, const char *error,
 	char err[512];
 	size_t len;
 	if (status != RPC_OK) {
-		upgrade_finish(u, false, error);
+		upgrade_lost(u, error);
 		return;
 	}
 	uint8_t *raw = upgrade_unhex(result, RPC_ANSWER_LARGE, &len, err,
@@ -334,7 +334,7 @@ events_read(json_t *result, enum rpc_status status, const char *error,
 	    sizeof(err)) : NULL;
 	free(raw);
 	if (all == NULL) {
-		upgrade_finish(u, false, err);
+		upgrade_lost(u, err);
 		return;
 	}
 	json_decref(u->events);
@@ -385,7 +385,7 @@ block_read(json_t *result, enum rpc_status status, const char *error,
 {
 	struct upgrade *u = arg;
 	if (status != RPC_OK) {
-		upgrade_finish(u, false, error);
+		upgrade_lost(u, error);
 		return;
 	}
 	u->scanned_number++;
@@ -406,7 +406,7 @@ block_read(json_t *result, enum rpc_status status, const char *error,
 		call_or_fail(u, "state_getStorage", json_pack("[s, s]", key,
 		    u->block_hash), RPC_ANSWER_LARGE, events_read);
 	else
-		upgrade_finish(u, false, "out of memory");
+		upgrade_lost(u, "out of memory");
 	free(key);
 }
 
@@ -417,7 +417,7 @@ hash_read(json_t *result, enum rpc_status status, const char *error,
 	struct upgrade *u = arg;
 	uint8_t h[32];
 	if (status != RPC_OK || upgrade_unhex32(json_string_value(result), h)) {
-		upgrade_finish(u, false, error ? error : "chain_getBlockHash "
+		upgrade_lost(u, error ? error : "chain_getBlockHash "
 		    "answered no hash");
 		return;
 	}
@@ -433,7 +433,7 @@ scan_next(struct upgrade *u)
 	u->block_hash[0] = '\0';
 	if (u->scanned_number >= u->scan_target) {
 		if (time(NULL) > u->deadline)
-			upgrade_finish(u, false, "the extrinsic was submitted but "
+			upgrade_lost(u, "the extrinsic was submitted but "
 			    "is not in a block after the timeout; it may still be "
 			    "in the node's pool: check the chain before retrying");
 		else
@@ -451,7 +451,7 @@ best_read(json_t *result, enum rpc_status status, const char *error,
 	struct upgrade *u = arg;
 	const char *num = json_string_value(json_object_get(result, "number"));
 	if (status != RPC_OK || num == NULL) {
-		upgrade_finish(u, false, error ? error : "chain_getHeader "
+		upgrade_lost(u, error ? error : "chain_getHeader "
 		    "answered no block number");
 		return;
 	}
@@ -502,7 +502,12 @@ submitted(json_t *result, enum rpc_status status, const char *error,
 	if (status != RPC_OK) {
 		free(mine);
 		json_object_set_new(u->record, "check", json_string("submit"));
-		upgrade_finish(u, false, error);
+		/* The node's own refusal means its pool does not hold it; a
+		 * lost answer means it may. */
+		if (status == RPC_ERR_REMOTE)
+			upgrade_finish(u, false, error);
+		else
+			upgrade_lost(u, error);
 		return;
 	}
 	if (mine && json_is_string(result) &&
@@ -521,17 +526,17 @@ static void
 submit(struct upgrade *u)
 {
 	char *hex = upgrade_hex(u->xt, u->xt_len);
+	bool before = u->sent;
 	json_object_set_new(u->record, "submitted", json_true());
 	upgrade_save(u);
-	if (hex == NULL) {
-		upgrade_finish(u, false, "out of memory before submitting; "
-		    "nothing was sent");
-		return;
+	u->sent = true;
+	if (hex == NULL || upgrade_rpc_hex("author_submitExtrinsic", NULL, hex,
+	    RPC_ANSWER_SMALL, submitted, u) == 0) {
+		u->sent = before;
+		upgrade_lost(u, hex == NULL ? "out of memory before submitting "
+		    "it; it was not sent" : "cannot ask the node (out of memory "
+		    "or stopping); it was not sent");
 	}
-	if (upgrade_rpc_hex("author_submitExtrinsic", NULL, hex,
-	    RPC_ANSWER_SMALL, submitted, u) == 0)
-		upgrade_finish(u, false, "cannot ask the node (out of memory or "
-		    "stopping); nothing was sent");
 	free(hex);
 }
 
@@ -548,7 +553,7 @@ rollback_read(json_t *result, enum rpc_status status, const char *error,
 	    len) != 0) {
 		free(code);
 		json_object_set_new(u->record, "check", json_string("rollback"));
-		upgrade_finish(u, false, status != RPC_OK ? error : "cannot keep "
+		upgrade_lost(u, status != RPC_OK ? error : "cannot keep "
 		    "the chain's current code as a rollback artifact; nothing "
 		    "was sent");
 		return;

@@ -82,6 +82,7 @@ struct upgrade {
 	uint8_t *xt;
 	size_t xt_len;
 	uint8_t tx_hash[32];
+	bool sent;		/* an extrinsic went to the node: it may be on chain */
 	bool signed_for_real;	/* else a zero signature (dry run) */
 	json_t *fee;		/* {"partial_fee", "weight", "class"} */
 
@@ -114,6 +115,10 @@ extern struct upgrade_context {
  * check's name; ends the upgrade. status 0 picks 422. */
 void upgrade_refuse(struct upgrade *u, unsigned status, const char *check,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Ends an upgrade that rtforge can no longer follow: "unknown" once its
+ * extrinsic was sent (it may be on chain), else "failed" like
+ * upgrade_finish. */
+void upgrade_lost(struct upgrade *u, const char *error);
 /* Accepts (202) and writes the first record. */
 void upgrade_accept(struct upgrade *u);
 /* A "step" event: {"step": name, …fields}; fields is given away. */

@@ -88,6 +88,8 @@ replace_file(const char *name, const void *data, size_t len)
 	return fsync(dirfd_);
 }
 
+/* A failed append (disk full mid-line) is taken back, so the file never
+ * holds half a line that the next append would be glued to. */
 static int
 append_line(const char *name, const char *line, size_t len, int durable)
 {
@@ -95,7 +97,11 @@ append_line(const char *name, const char *line, size_t len, int durable)
 	    O_NOFOLLOW, 0640);
 	if (fd < 0)
 		return -1;
-	int r = write_all(fd, line, len);
+	struct stat st;
+	int r = fstat(fd, &st);
+	if (r == 0 && (r = write_all(fd, line, len)) != 0 &&
+	    ftruncate(fd, st.st_size) != 0)
+		log_warn("%s: cannot take back a partial line", name);
 	if (r == 0 && durable)
 		r = fsync(fd);
 	int saved = errno;
@@ -182,6 +188,49 @@ upgrade_store_blob(uint64_t id, const char *suffix, const uint8_t *data,
 	return replace_file(name, data, len);
 }
 
+static int
+note_event_id(const struct job_event *ev, void *ctx)
+{
+	uint64_t *last = ctx;
+	if (ev->id > *last)
+		*last = ev->id;
+	return 0;
+}
+
+/* The id after the last event in <id>.events. The record is saved before
+ * each event is appended, so a crash can leave it one event behind; a torn
+ * last line is cut off here, before anything is appended after it. */
+static uint64_t
+events_next_id(uint64_t id, uint64_t from_record)
+{
+	char file[STORE_NAME_MAX], err[128];
+	uint64_t last = 0;
+	off_t end = 0;
+	snprintf(file, sizeof(file), "%" PRIu64 ".events", id);
+	int fd = openat(dirfd_, file, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return from_record;
+	struct stat st;
+	int r;
+	while ((r = jobfile_read_events(fd, &end, 0, JOB_EVENT_LINE_MAX,
+	    note_event_id, &last, err, sizeof(err))) > 0)
+		;
+	/* A malformed whole line is left as it is (the front reports it);
+	 * only a tail with no newline is an append cut short. */
+	if (r < 0)
+		log_warnx("upgrade %" PRIu64 ": its event log: %s", id, err);
+	else if (fstat(fd, &st) == 0 && st.st_size > end) {
+		log_warnx("upgrade %" PRIu64 ": its event log ends in a torn "
+		    "line (%lld bytes), cut off", id,
+		    (long long)(st.st_size - end));
+		if (ftruncate(fd, end) != 0)
+			log_warn("upgrade %" PRIu64 ": cannot cut the torn line",
+			    id);
+	}
+	close(fd);
+	return last + 1 > from_record ? last + 1 : from_record;
+}
+
 /* A record a crash left mid-flight: whether its extrinsic landed is not
  * known here, so say exactly that, and never "failed". */
 static void
@@ -198,8 +247,10 @@ end_interrupted(uint64_t id, json_t *rec)
 	    tx ? tx : "nothing had been submitted yet",
 	    tx ? " may or may not be on chain: check GET /api/chain and the "
 	    "chain's blocks before retrying" : ", so it is safe to retry");
-	json_int_t next = json_integer_value(json_object_get(rec,
+	json_int_t stored = json_integer_value(json_object_get(rec,
 	    "next_event_id"));
+	json_int_t next = stored > 0 ? (json_int_t)events_next_id(id,
+	    (uint64_t)stored) : 0;
 	json_object_set_new(rec, "status", json_string(tx ? "unknown" :
 	    "failed"));
 	json_object_set_new(rec, "success", json_false());

@@ -194,10 +194,6 @@ function readEventsFile(file) {
 // Two known rtforge bugs make a log fail this; they are detected, named as
 // skips, and then the SSE comparisons for that log are skipped too (a
 // client would wait forever): see BUG_* below.
-const BUG_UPGRADE_DUP_ID = 'BUG (worker-sign/upgrade_store.c end_interrupted): a sign worker killed after it ' +
-  'appended the "submitted" step but before it saved the record again writes the recovery "error" event under the ' +
-  'record\'s stale next_event_id, so two events share one id and an SSE client resuming with Last-Event-ID = that ' +
-  'id never gets the terminal event; the SSE checks of such an upgrade are skipped';
 const CONN_MS = 5000;
 const BUG_LIVE_STALL = 'BUG (front SSE for build jobs): a client connected live to a job\'s stream when the build ' +
   'worker is killed never receives the "error" event the restarted worker appends at recovery: the stream stays ' +
@@ -209,15 +205,6 @@ const BUG_JOB_NO_TERMINAL = 'BUG (worker-build/jobs.c job_finish): the record is
   '(it only looks at running/queued records), so its SSE stream never ends; the SSE checks of such a job are skipped';
 function checkEventLog(kind, id, role) {
   const events = readEventsFile(path.join(state, kind, `${id}.events`));
-  if (role && kind === 'upgrades') {
-    const dup = events.findIndex((e, i) => i > 0 && e.id === events[i - 1].id);
-    if (dup > 0 && dup === events.length - 1 && events[dup].event === 'error' &&
-        /stopped during this upgrade/.test(events[dup].data.error || '')) {
-      skipOnce(role, 'upgrade-dup-id', BUG_UPGRADE_DUP_ID);
-      events.slice(0, dup).forEach((e, i) => assertEq(e.id, i + 1, `${kind}/${id}.events: id of line ${i + 1}`));
-      return { events, bug: 'upgrade-dup-id' };
-    }
-  }
   if (role && kind === 'jobs' && events.length && !events.some(terminal)) {
     const rec = JSON.parse(fs.readFileSync(path.join(state, kind, `${id}.json`), 'utf8'));
     if (rec.status === 'failed' && /stopped during this build/.test(rec.error || '')) {
@@ -637,16 +624,9 @@ async function checkUpgradeAfterKill(u) {
     } else assert(landed, `unknown, reached the node (${where}): it lands, the chain runs ${u.spec} (runs ${specAfter})`);
   } else {
     assertEq(rec.status, 'failed', `upgrade ${id} status (${rec.error})`);
-    const stopping = /rtforge is stopping/.test(rec.error || '');	// SIGTERM (PDEATHSIG) after a supervisor kill
+    const stopping = /rtforge stopped during the upgrade/.test(rec.error || '');	// SIGTERM (PDEATHSIG) after a supervisor kill
     assert((/stopped during this upgrade/.test(rec.error) && /nothing had been submitted/.test(rec.error)) || stopping,
       `failed: says the worker stopped before submitting, or was stopping: ${rec.error}`);
-    if (stopping && (where !== null || rec.submitted === true)) {
-      skipOnce(role, 'failed-but-submitted', 'BUG (worker-sign, stop on SIGTERM): an upgrade cut by "rtforge is stopping" ' +
-        'after its extrinsic was submitted is recorded "failed", not "unknown" (the chain may take it: here it is ' +
-        `${where === null ? 'marked submitted' : `at ${where}`}); the "failed means nothing was sent" check is skipped for it`);
-      chainSpecNow = specAfter;
-      return rec;
-    }
     assert(rec.submitted !== true, 'failed: not marked submitted');
     assertEq(where, null, 'failed before submission: the extrinsic is nowhere on the chain');
     assertEq(specAfter, chainSpecNow, 'failed before submission: the chain runs the runtime it ran');
@@ -675,8 +655,11 @@ async function checkUpgradeAfterKill(u) {
     const ends = mine.filter((w) => w === 'upgrade_result' || w === 'upgrade_interrupted');
     if (mine.includes('upgrade_sign')) assertEq(ends.length, 1, `upgrade ${id}: one result or interrupted audit line (${mine})`);
     if (rec.submitted) assert(mine.includes('upgrade_sign'), `upgrade ${id}: signed, so audited before sending (${mine})`);
-    if (rec.status === 'unknown' || /stopped during this upgrade/.test(rec.error || ''))
+    if (/stopped during this upgrade/.test(rec.error || ''))
       assert(mine.includes('upgrade_interrupted'), `upgrade ${id}: an upgrade_interrupted audit line (${mine})`);
+    else if (rec.status === 'unknown')
+      assert(audit.some((l) => l.upgrade_id === id && l.what === 'upgrade_result' && l.result === 'unknown'),
+        `upgrade ${id}: stopped by SIGTERM after sending, audited as unknown (${mine})`);
   }
   return rec;
 }

@@ -172,6 +172,68 @@ test_restart_ends_interrupted_upgrades(void)
 }
 
 static void
+ignore_replay(uint64_t upgrade_id, uint64_t event_id, const char *name,
+    const char *json)
+{
+	(void)upgrade_id;
+	(void)event_id;
+	(void)name;
+	(void)json;
+}
+
+static int
+collect_id(const struct job_event *ev, void *ctx)
+{
+	uint64_t *ids = ctx;
+	if (ids[0] < 7)
+		ids[++ids[0]] = ev->id;
+	return 0;
+}
+
+/* The record is saved before each event is appended: a crash between the
+ * two leaves it one event behind, maybe with the append itself torn. The
+ * recovery event must take the next free id, after a clean line end. */
+static void
+test_recovery_event_after_the_last_one(void)
+{
+	char err[256], path[256];
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	uint64_t id = upgrade_store_take_id();
+	json_t *rec = running_record(id, true);	/* next_event_id 4 */
+	CHECK(upgrade_store_save(id, rec) == 0);
+	json_decref(rec);
+	for (uint64_t e = 1; e <= 4; e++)
+		CHECK(upgrade_store_event(id, e, "step", "{\"step\":\"x\"}") ==
+		    0);
+	upgrade_store_close();
+	snprintf(path, sizeof(path), "%s/upgrades/%llu.events", state,
+	    (unsigned long long)id);
+	int fd = open(path, O_WRONLY | O_APPEND);
+	CHECK(fd >= 0 && write(fd, "5 step {\"ste", 12) == 12);
+	close(fd);
+
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	upgrade_store_replay_recovered(ignore_replay);
+	upgrade_store_close();
+	fd = open(path, O_RDONLY);
+	uint64_t ids[8] = { 0 };
+	off_t at = 0;
+	CHECK(jobfile_read_events(fd, &at, 0, 1 << 20, collect_id, ids, err,
+	    sizeof(err)) == 5);
+	struct stat st;
+	CHECK(fstat(fd, &st) == 0 && st.st_size == at);	/* no torn tail */
+	close(fd);
+	for (uint64_t i = 1; i <= ids[0]; i++)
+		CHECK(ids[i] == i);
+	json_t *after = jobfile_load_record_in(state, JOBFILE_UPGRADES, id);
+	CHECK_STR(json_string_value(json_object_get(after, "status")),
+	    "unknown");
+	CHECK(json_integer_value(json_object_get(after, "next_event_id")) ==
+	    6);
+	json_decref(after);
+}
+
+static void
 test_unusable_directory(void)
 {
 	char err[256], file[128];
@@ -199,6 +261,7 @@ main(void)
 	RUN(test_fresh_store);
 	RUN(test_record_events_audit_blob);
 	RUN(test_restart_ends_interrupted_upgrades);
+	RUN(test_recovery_event_after_the_last_one);
 	RUN(test_unusable_directory);
 	CHECK(fs_remove_tree(state) == 0);
 	return testlib_summary();
