@@ -3,7 +3,9 @@
 // through window.rtforge. Plain browser JavaScript, no build step, nothing
 // fetched from outside. Every URL is relative to the page's own directory,
 // so the page works at any base path (/, /rtforge/, ...); SSE URLs are
-// used as the API gives them.
+// used as the API gives them. With access control on, login.js keeps the
+// page locked until a session exists; app.js tells it of any 401 and
+// disables what the logged-in role may not do.
 'use strict';
 
 (() => {
@@ -22,6 +24,8 @@
     crate: $('progress-crate'), jobLabel: $('job-label'), jobState: $('job-state'),
     conn: $('conn-state'), console: $('console'), count: $('console-count'),
     artifacts: $('artifacts-body'), jobs: $('jobs'), health: $('daemon-health'),
+    file: $('upgrade-file'), roleWhy: $('role-why'), uploadRoleWhy: $('upload-role-why'),
+    uploadResult: $('upload-result'),
   };
 
   // ---------------------------------------------------------------- API
@@ -43,11 +47,15 @@
   }
 
   async function send(method, p, body) {
+    // A 401 to a request sent before the latest login says nothing about
+    // the session that login made.
+    const gen = shared.authGen;
     let res;
     try {
       res = await fetch(base + p, {
         method,
         cache: 'no-store',
+        credentials: 'same-origin',
         headers: body ? { 'Content-Type': body.type } : {},
         body: body ? body.data : undefined,
       });
@@ -58,6 +66,7 @@
     let json = null;
     try { json = JSON.parse(text); } catch { /* not JSON */ }
     if (!res.ok) {
+      if (res.status === 401 && gen === shared.authGen) hook('unauthorized', json && json.error);
       if (json && typeof json.error === 'string') throw new ApiError(json.error, res.status, json);
       throw new ApiError(`HTTP ${res.status} ${res.statusText}${text ? ': ' + text.slice(0, 300) : ''}`, res.status);
     }
@@ -102,11 +111,29 @@
   }
   const isEnabled = (btn) => btn.getAttribute('aria-disabled') !== 'true';
 
+  // ------------------------------------------------------------ roles
+  // What the logged-in token may do (README, Access control). Without
+  // access control (or before whoami answered) everything is offered and
+  // the API decides.
+  const RANK = { none: 0, viewer: 1, builder: 2, upgrader: 3 };
+  function can(role) {
+    const w = shared.who;
+    if (!w || RANK[w.role] === undefined) return true;
+    return RANK[w.role] >= RANK[role];
+  }
+  // '' when the role suffices, else the reason a button shows.
+  const roleWhy = (role) => (can(role) ? '' : `needs the ${role} role`);
+  const whoSays = () => (shared.who ? `${shared.who.name} is a ${shared.who.role}` : '');
+
   // What upgrade.js uses. It fills in the hooks (upgradeCell, onArtifacts,
   // onChain, upgradeAction); until it has, the page works without them.
   const shared = window.rtforge = {
     base, $, api, apiRaw, ApiError, node, fmtSize, fmtTime, setEnabled, isEnabled,
-    showError, clearError,
+    showError, clearError, can,
+    who: null,          // whoami's {name, role, via}, set by login.js
+    locked: false,      // the login panel is shown: no polling
+    authGen: 0,         // bumped by each login
+    resume: () => resume(),
     chain: null, chainError: '', signer: null, artifacts: null,
     copyText: (text, btn) => copyText(text, btn),
     refreshArtifacts: () => refreshArtifacts(),
@@ -311,6 +338,11 @@
         updateButtons();
         return;
       }
+      if (e.status === 401) {
+        // Logged out: the stream goes on once someone logs in again.
+        afterLogin.push(() => reopen(a));
+        return;
+      }
       // Not reachable yet: try again later.
       const delay = Math.min(10000, 1000 * 2 ** a.retries++);
       a.retryTimer = setTimeout(() => reopen(a), delay);
@@ -407,18 +439,65 @@
     return '';
   }
 
-  function updateButtons() {
+  function busyText() {
+    const role = roleWhy('builder');
+    if (role) return `Compiling ${role}: ${whoSays()}.`;
     const why = busyReason();
+    return why ? `${why} The compile buttons come back when it ends.` : 'Ready to compile.';
+  }
+
+  function updateButtons() {
+    const role = roleWhy('builder');
+    const why = role || busyReason();
     setEnabled(el.btnRuntime, !why, why);
     setEnabled(el.btnNode, !why, why);
-    el.busy.textContent = why ? `${why} The compile buttons come back when it ends.` : 'Ready to compile.';
+    el.busy.textContent = busyText();
     const a = st.attached;
     const j = a && st.jobs.find((x) => x.job_id === a.id);
     const cancellable = a && !a.ended && (!j || j.status === 'queued' || j.status === 'running');
-    setEnabled(el.btnCancel, !!cancellable, 'no build is running');
+    const cancelWhy = !cancellable ? 'no build is running' : role;
+    setEnabled(el.btnCancel, !cancelWhy, cancelWhy);
     el.btnCancel.textContent = cancellable ? `Cancel build (job ${a.id})` : 'Cancel build';
-    el.cancelWhy.textContent = cancellable ? '' : 'no build is running';
+    el.cancelWhy.textContent = cancelWhy;
   }
+
+  // Upload & Upgrade and every Upgrade button need the upgrader role.
+  function applyRoles() {
+    const why = roleWhy('upgrader');
+    setEnabled(el.btnUpgrade, !why, why);
+    el.file.disabled = !!why;
+    el.roleWhy.hidden = !why;
+    el.roleWhy.textContent = why ? `Upload & Upgrade ${why}: ${whoSays()}.` : '';
+    el.uploadRoleWhy.hidden = !why;
+    el.uploadRoleWhy.textContent = why ? `Uploading a runtime ${why}: ${whoSays()}.` : '';
+    lockUploadResult();
+    updateButtons();
+    if (shared.artifacts) renderArtifacts(shared.artifacts);
+  }
+
+  function lockUpgradeCell(cell) {
+    const why = roleWhy('upgrader');
+    if (!why) return;
+    for (const b of cell.querySelectorAll('button')) setEnabled(b, false, why);
+    let w = cell.querySelector('.why');
+    if (!w) {
+      w = node('span', 'why');
+      w.id = `role-why-${Math.random().toString(36).slice(2)}`;
+      cell.querySelector('button')?.setAttribute('aria-describedby', w.id);
+      cell.appendChild(w);
+    }
+    w.textContent = why;
+  }
+
+  // upgrade.js draws the upload's Upgrade button itself; a session of
+  // another role may find one left from before. Attributes only, so the
+  // observer below does not wake itself.
+  function lockUploadResult() {
+    const why = roleWhy('upgrader');
+    if (!why) return;
+    for (const b of el.uploadResult.querySelectorAll('button[data-upgrade]')) setEnabled(b, false, why);
+  }
+  new MutationObserver(lockUploadResult).observe(el.uploadResult, { childList: true, subtree: true });
 
   function parseFeatures(text) {
     return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -426,7 +505,7 @@
 
   async function startBuild(kind, btn) {
     if (!isEnabled(btn)) {
-      el.busy.textContent = `${busyReason() || 'Not available.'} The compile buttons come back when it ends.`;
+      el.busy.textContent = roleWhy('builder') || busyReason() ? busyText() : 'Not available.';
       return;
     }
     clearError();
@@ -465,7 +544,7 @@
   el.btnRuntime.addEventListener('click', () => startBuild('runtime', el.btnRuntime));
   el.btnNode.addEventListener('click', () => startBuild('node', el.btnNode));
   el.btnCancel.addEventListener('click', cancelBuild);
-  el.btnUpgrade.addEventListener('click', () => hook('upgradeAction'));
+  el.btnUpgrade.addEventListener('click', () => { if (isEnabled(el.btnUpgrade)) hook('upgradeAction'); });
 
   // ------------------------------------------------------------ jobs
   let jobsSig = '';
@@ -638,7 +717,10 @@
       tr.appendChild(file);
       const act = node('td', 'upgrade');
       const made = hook('upgradeCell', x, data);
-      if (made) act.appendChild(made); else act.textContent = '—';
+      if (made) {
+        lockUpgradeCell(made);
+        act.appendChild(made);
+      } else act.textContent = '—';
       tr.appendChild(act);
       body.appendChild(tr);
     }
@@ -732,8 +814,37 @@
   }
 
   // ------------------------------------------------------------ start
-  // After every deferred script (upgrade.js) has run and set its hooks.
-  document.addEventListener('DOMContentLoaded', start);
+  // After every deferred script (login.js, upgrade.js) has run and set its
+  // hooks: login.js lets the page start once it knows who is there.
+  let started = false;
+  const afterLogin = [];    // what waits for a session (a stream to reopen)
+  document.addEventListener('DOMContentLoaded', () => {
+    if (typeof shared.hooks.gate === 'function') {
+      shared.hooks.gate();
+      return;
+    }
+    document.body.classList.remove('auth-checking');
+    resume();
+  });
+
+  // Starts the page the first time; after a new login, refreshes all it
+  // shows and takes up what the lost session left.
+  function resume() {
+    shared.locked = false;
+    applyRoles();
+    if (!started) {
+      started = true;
+      start();
+      return;
+    }
+    clearError();
+    refreshJobs();
+    refreshArtifacts();
+    refreshHealth();
+    refreshChainAndSigner();
+    for (const fn of afterLogin.splice(0)) fn();
+  }
+
   function start() {
     updateButtons();
     refreshJobs();
@@ -743,6 +854,7 @@
     hook('start');
     let tick = 0;
     setInterval(() => {
+      if (shared.locked) return;
       tick++;
       const active = st.starting || (st.attached && !st.attached.ended) ||
         st.jobs.some((j) => j.status === 'running' || j.status === 'queued');
