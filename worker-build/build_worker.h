@@ -71,6 +71,8 @@ const char *job_status_name(enum job_status status);
 /* jobs.c */
 int jobs_init_state(void);
 void jobs_recover(void);
+/* Tells a newly connected front the job ends it missed while away. */
+void jobs_front_connected(void);
 struct build_job *job_create(enum job_kind kind, bool clean, bool verify,
     const char *features, const char *profile);
 void job_save(struct build_job *job, bool durable);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,17 +221,67 @@ job_save(struct build_job *job, bool durable)
 }
 
 static void
-job_send_live(struct build_job *job, uint64_t id, const char *name,
+send_to_front(uint64_t job_id, uint64_t id, const char *name,
     const char *json)
 {
 	static struct ipc_msg m;
-	if (bw.front == NULL)
-		return;	/* the front replays from disk when it is back */
 	ipc_msg_init(&m, IPC_FRONT_BUILD_EVENT, 0);
-	if (ipc_add_u64(&m, job->id) != 0 || ipc_add_u64(&m, id) != 0 ||
+	if (ipc_add_u64(&m, job_id) != 0 || ipc_add_u64(&m, id) != 0 ||
 	    ipc_add_string(&m, name) != 0 || ipc_add_string(&m, json) != 0)
 		return;
 	chan_send(bw.front, &m);
+}
+
+/* Ends written while the front was not connected (at recovery, after a
+ * restart of this worker): the front's live streams of those jobs wait for
+ * them, so they are told once it connects. Other events they read from
+ * disk when they catch up. */
+#define ENDS_UNTOLD_MAX 16
+static struct untold_end {
+	uint64_t job_id, event_id;
+	char *name, *json;
+} untold[ENDS_UNTOLD_MAX];
+static size_t untold_count;
+
+static void
+keep_untold_end(uint64_t job_id, uint64_t id, const char *name,
+    const char *json)
+{
+	if (untold_count == ENDS_UNTOLD_MAX)
+		return;	/* a client that reconnects still reads it from disk */
+	struct untold_end *u = &untold[untold_count];
+	u->name = strdup(name);
+	u->json = strdup(json);
+	if (u->name == NULL || u->json == NULL) {
+		free(u->name);
+		free(u->json);
+		return;
+	}
+	u->job_id = job_id;
+	u->event_id = id;
+	untold_count++;
+}
+
+void
+jobs_front_connected(void)
+{
+	for (size_t i = 0; i < untold_count; i++) {
+		send_to_front(untold[i].job_id, untold[i].event_id,
+		    untold[i].name, untold[i].json);
+		free(untold[i].name);
+		free(untold[i].json);
+	}
+	untold_count = 0;
+}
+
+static void
+job_send_live(struct build_job *job, uint64_t id, const char *name,
+    const char *json)
+{
+	if (bw.front != NULL)
+		send_to_front(job->id, id, name, json);
+	else if (jobfile_event_is_terminal(name))
+		keep_untold_end(job->id, id, name, json);
 }
 
 /* The event is on disk before anyone hears of it, so a client that
@@ -586,6 +637,28 @@ recover_event_count(uint64_t id)
 	return count;
 }
 
+/* What the record knew of a job cut short stays true after recovery: when
+ * it was asked for and started, how far it got and on what crate. */
+static void
+restore_progress(struct build_job *job, json_t *o)
+{
+	if (parse_rfc3339(json_string_value(json_object_get(o, "created_at")),
+	    &job->created_at) != 0)
+		job->created_at = time(NULL);
+	if (parse_rfc3339(json_string_value(json_object_get(o, "started_at")),
+	    &job->started_at) != 0)
+		job->started_at = 0;
+	json_int_t percent = json_integer_value(json_object_get(o, "percent"));
+	json_int_t units = json_integer_value(json_object_get(o, "units"));
+	if (percent > 0 && percent <= 100)
+		job->progress.percent = (unsigned)percent;
+	if (units > 0 && units <= UINT_MAX)
+		job->progress.done_units = (unsigned)units;
+	const char *message = json_string_value(json_object_get(o, "message"));
+	snprintf(job->current_crate, sizeof(job->current_crate), "%s",
+	    message && job->started_at ? message : "queued");
+}
+
 static struct build_job *
 job_from_record(uint64_t id, json_t *o)
 {
@@ -612,9 +685,8 @@ job_from_record(uint64_t id, json_t *o)
 			snprintf(job->features + used, sizeof(job->features) -
 			    used, "%s%s", used ? "," : "", s);
 	}
-	job->created_at = time(NULL);
 	job->next_event_id = recover_event_count(id) + 1;
-	snprintf(job->current_crate, sizeof(job->current_crate), "queued");
+	restore_progress(job, o);
 	return job;
 }
 
@@ -785,6 +857,64 @@ load_for_recovery(uint64_t id)
 	return NULL;
 }
 
+/* The end event a finished record promises, made from the record. */
+static json_t *
+terminal_from_record(json_t *rec, enum job_status status, const char **name)
+{
+	if (status == JOB_SUCCESS) {
+		json_t *art = json_object_get(rec, "artifact");
+		const char *kind = json_string_value(json_object_get(rec,
+		    "kind"));
+		if (!json_is_object(art))
+			return NULL;
+		json_t *o = json_deep_copy(art);
+		json_object_set_new(o, "status", json_string("success"));
+		json_object_set(o, kind && strcmp(kind, "node") == 0 ?
+		    "binary_path" : "wasm_path", json_object_get(art, "path"));
+		if (json_is_true(json_object_get(rec, "verify_reproducible"))) {
+			json_object_set(o, "reproducible", json_object_get(rec,
+			    "reproducible"));
+			json_object_set(o, "verify_hash", json_object_get(rec,
+			    "verify_hash"));
+		}
+		*name = "complete";
+		return o;
+	}
+	*name = "error";
+	return json_pack("{s:s, s:s, s:O?, s:O?}", "status", "failed",
+	    "job_status", job_status_name(status), "error",
+	    json_object_get(rec, "error"), "job_id", json_object_get(rec,
+	    "job_id"));
+}
+
+/* job_finish writes the record before the end event, so a kill between the
+ * two leaves a finished job whose stream never ends: append the end now. */
+static void
+end_log_of_finished(uint64_t id, json_t *rec, enum job_status status)
+{
+	char name[32] = "";
+	json_t *last = last_event(id, name, sizeof(name));
+	json_decref(last);
+	if (last != NULL && jobfile_event_is_terminal(name))
+		return;
+	const char *end_name = NULL;
+	json_t *end = terminal_from_record(rec, status, &end_name);
+	char *text = end ? json_dumps(end, JSON_COMPACT) : NULL;
+	json_decref(end);
+	if (text == NULL) {
+		log_warnx("job %" PRIu64 ": its event log has no end and its "
+		    "record cannot make one; left as it is", id);
+		return;
+	}
+	struct build_job job = { .id = id,
+		.next_event_id = recover_event_count(id) + 1 };
+	log_warnx("job %" PRIu64 ": finished (%s) but its event log had no "
+	    "end (stopped between the two writes); end event added", id,
+	    job_status_name(status));
+	job_emit(&job, end_name, text);
+	free(text);
+}
+
 static void
 recover_one(uint64_t id)
 {
@@ -800,6 +930,7 @@ recover_one(uint64_t id)
 		return;
 	}
 	if (status != JOB_QUEUED && status != JOB_RUNNING) {
+		end_log_of_finished(id, o, status);
 		json_decref(o);
 		return;
 	}

@@ -281,6 +281,8 @@ on_channel(uint32_t peer, int fd, void *arg)
 	bw.front = chan_new(bw.base, fd, "front", front_permits,
 	    sizeof(front_permits) / sizeof(front_permits[0]), front_msg,
 	    front_closed, NULL);
+	if (bw.front)
+		jobs_front_connected();
 }
 
 static int

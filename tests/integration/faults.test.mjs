@@ -451,7 +451,7 @@ test('space back: the next build succeeds and its artifact is whole', async () =
 // ===================================================================
 // Storage: a torn job record at start
 // ===================================================================
-test('a torn job record is found at start, reported in the log and the API, and the other jobs still list', async () => {
+test('a torn job record is found at start, reported in the log and the API, and the other jobs still list; finished jobs whose log lost its end get it back', async () => {
   const state = stateDir('torn');
   let d = await startDaemon('torn', state);
   const arts = [];
@@ -479,7 +479,21 @@ test('a torn job record is found at start, reported in the log and the API, and 
     '1 progress {"percent":0,"message":"starting cargo"}\n2 progress {"percent":12,"message":"compiling demo-runtime"}\n');
   // Job 5: an empty record (renamed over before its data reached the disk).
   fs.writeFileSync(path.join(jobs, '5.json'), '');
-  for (const f of ['2.json', '4.json', '4.events', '5.json']) chownLike(path.join(jobs, f), jobs);
+  // Job 3: whole record (success), but its log lost the "complete" line, as
+  // a kill between writing the record and the end event leaves it.
+  const log3 = fs.readFileSync(path.join(jobs, '3.events'), 'utf8').split('\n').filter(Boolean);
+  const complete3 = JSON.parse(log3.at(-1).split(' ').slice(2).join(' '));
+  assert(/^\d+ complete /.test(log3.at(-1)), `job 3's log ends with complete: ${log3.at(-1)}`);
+  fs.writeFileSync(path.join(jobs, '3.events'), log3.slice(0, -1).map((l) => `${l}\n`).join(''));
+  // Job 6: a whole "failed" record whose log has no end.
+  fs.writeFileSync(path.join(jobs, '6.json'), JSON.stringify({ job_id: '6', kind: 'runtime', status: 'failed',
+    percent: 40, message: 'compiling demo-runtime', clean: false, features: [], target: 'release', units: 9,
+    next_event_id: 3, created_at: '2026-01-01T00:00:00Z', started_at: '2026-01-01T00:00:01Z',
+    finished_at: '2026-01-01T00:01:00Z', error: 'cargo exited with status 101', artifact: null }));
+  fs.writeFileSync(path.join(jobs, '6.events'),
+    '1 progress {"percent":0,"message":"starting cargo"}\n2 progress {"percent":40,"message":"compiling demo-runtime"}\n');
+  for (const f of ['2.json', '3.events', '4.json', '4.events', '5.json', '6.json', '6.events'])
+    chownLike(path.join(jobs, f), jobs);
 
   const logBefore = fs.existsSync(path.join(root, 'daemon-faults-torn.log')) ?
     fs.statSync(path.join(root, 'daemon-faults-torn.log')).size : 0;
@@ -494,7 +508,7 @@ test('a torn job record is found at start, reported in the log and the API, and 
       `the log says which record, how long and where it breaks:\n${log.slice(-2000)}`);
 
     const list = (await request(d.port, 'GET', '/api/build/jobs')).json.jobs;
-    assertEq(list.map((j) => j.job_id).join(','), '5,4,3,2,1', 'every job still lists');
+    assertEq(list.map((j) => j.job_id).join(','), '6,5,4,3,2,1', 'every job still lists');
     const byId = Object.fromEntries(list.map((j) => [j.job_id, j]));
     assertEq(byId['1'].status, 'success', 'job 1 untouched');
     assertEq(byId['3'].status, 'success', 'job 3 untouched');
@@ -524,9 +538,27 @@ test('a torn job record is found at start, reported in the log and the API, and 
     assertEq(byId['5'].status, 'failed', 'job 5 (empty record): failed');
     assert(/torn/.test(byId['5'].error), `job 5: the reason: ${byId['5'].error}`);
 
+    // Jobs 3 and 6: finished, so their end events are made from their
+    // records, and their streams end.
+    const sse3 = await readSse(d.port, '/api/build/status/3', { timeoutMs: 10000 });
+    assert(sse3.ended, 'job 3: the stream ends');
+    const end3 = sse3.events.at(-1);
+    assertEq(`${end3.id}:${end3.event}`, `${log3.length}:complete`, 'job 3: complete again, under its old id');
+    assertEq(end3.data.hash, complete3.hash, 'job 3: the same artifact hash');
+    assertEq(end3.data.wasm_path, complete3.wasm_path, 'job 3: the same path');
+    assertEq(byId['3'].status, 'success', 'job 3 still success');
+    const sse6 = await readSse(d.port, '/api/build/status/6', { timeoutMs: 10000 });
+    assert(sse6.ended, 'job 6: the stream ends');
+    assertEq(sse6.events.map((e) => `${e.id}:${e.event}`).join(','), '1:progress,2:progress,3:error', 'job 6: error');
+    assertEq(sse6.events.at(-1).data.error, 'cargo exited with status 101', 'job 6: the record\'s reason');
+    assertEq(sse6.events.at(-1).data.job_status, 'failed', 'job 6: the record\'s status');
+    const j6 = (await request(d.port, 'GET', '/api/build/jobs/6')).json;
+    assertEq(`${j6.created_at} ${j6.started_at} ${j6.percent}`, '2026-01-01T00:00:00Z 2026-01-01T00:00:01Z 40',
+      'job 6: its record as it was');
+
     assertEq(tornRecords(jobs).join(','), '', 'every record parses now');
     const next = await stored(d, 9153);
-    assertEq(next.job_id, '6', 'the next job gets the next id');
+    assertEq(next.job_id, '7', 'the next job gets the next id');
   } finally {
     await d.stop();
   }

@@ -76,13 +76,7 @@ const rng = Object.fromEntries(Object.entries(ROLE_SALT).map(([r, salt]) =>
 
 // --- what each role's loop checked, for the summary ---
 const report = Object.fromEntries(Object.keys(ROLE_SALT).map((r) => [r, {
-  iterations: 0, failures: [], backMs: [], notes: new Map(), skips: [] }]));
-function skipOnce(role, key, why) {
-  const r = report[role];
-  if (!r.skipKeys) r.skipKeys = new Set();
-  if (!r.skipKeys.has(key)) { r.skipKeys.add(key); r.skips.push(why); console.log(`SKIP [${label}] kill ${role}: ${why}`); }
-  note(role, `iterations where this skip applied: ${key}`);
-}
+  iterations: 0, failures: [], backMs: [], notes: new Map() }]));
 function note(role, what, n = 1) {
   const m = report[role].notes;
   m.set(what, (m.get(what) || 0) + n);
@@ -191,34 +185,15 @@ function readEventsFile(file) {
 
 // A job's or upgrade's event log: parses line by line, ids 1.. contiguous,
 // one terminal event and it is the last.
-// Two known rtforge bugs make a log fail this; they are detected, named as
-// skips, and then the SSE comparisons for that log are skipped too (a
-// client would wait forever): see BUG_* below.
 const CONN_MS = 5000;
-const BUG_LIVE_STALL = 'BUG (front SSE for build jobs): a client connected live to a job\'s stream when the build ' +
-  'worker is killed never receives the "error" event the restarted worker appends at recovery: the stream stays ' +
-  'open (keep-alives only) until the client reconnects with Last-Event-ID, which then gets it (upgrade streams do ' +
-  'end live); the check "a live client gets the end without reconnecting" is skipped, the reconnect check still runs';
-const BUG_JOB_NO_TERMINAL = 'BUG (worker-build/jobs.c job_finish): the record is saved "failed" before the ' +
-  'terminal event is appended; a SIGKILL in between (systemd sweeping the cgroup while the build worker stops after ' +
-  'the supervisor died) leaves a finished job whose event log has no terminal event, which recovery never repairs ' +
-  '(it only looks at running/queued records), so its SSE stream never ends; the SSE checks of such a job are skipped';
 function checkEventLog(kind, id, role) {
   const events = readEventsFile(path.join(state, kind, `${id}.events`));
-  if (role && kind === 'jobs' && events.length && !events.some(terminal)) {
-    const rec = JSON.parse(fs.readFileSync(path.join(state, kind, `${id}.json`), 'utf8'));
-    if (rec.status === 'failed' && /stopped during this build/.test(rec.error || '')) {
-      skipOnce(role, 'job-no-terminal', BUG_JOB_NO_TERMINAL);
-      events.forEach((e, i) => assertEq(e.id, i + 1, `${kind}/${id}.events: id of line ${i + 1}`));
-      return { events, bug: 'job-no-terminal' };
-    }
-  }
   events.forEach((e, i) => assertEq(e.id, i + 1, `${kind}/${id}.events: id of line ${i + 1}`));
   assert(events.length > 0, `${kind}/${id}.events has events`);
   const ends = events.filter(terminal);
   assertEq(ends.length, 1, `${kind}/${id}.events: one terminal event (${ends.map((e) => e.id)})`);
   assert(terminal(events.at(-1)), `${kind}/${id}.events ends with its terminal event`);
-  return role ? { events, bug: null } : events;
+  return events;
 }
 
 function sameEvents(got, want, what) {
@@ -283,7 +258,7 @@ function follower(urlPath, { from = 0, deadlineMs = 180000 } = {}) {
       let r = null, timedOut = false;
       try {
         // Each connection lives at most CONN_MS: a stream that stalls is
-        // resumed with Last-Event-ID (see BUG_LIVE_STALL).
+        // resumed with Last-Event-ID, and the stall counted.
         r = await readSse(d.port, urlPath, { lastEventId: last > 0 ? last : undefined, timeoutMs: CONN_MS });
       } catch (e) { timedOut = /timed out/.test(e.message); /* else refused while the daemon restarts, or cut */ }
       f.timedOut = timedOut;
@@ -511,18 +486,14 @@ async function checkBuildAfterKill(role, id, followers, acceptedErrors, postedAt
     note(role, `jobs failed with "${acceptedErrors.find((re) => re.test(j.error)).source}"`);
   }
   assert(j.finished_at && Date.parse(j.finished_at) >= Date.parse(j.created_at), 'finished_at after created_at');
-  // rtforge bug: a job the build worker recovers at restart (killed
-  // mid-build) is rebuilt from its record by job_from_record(), which sets
-  // created_at to the recovery time and keeps neither started_at (null)
-  // nor percent/message ("queued", 0). Its status and error are truthful;
-  // its times are not. Named here as a skip until that is fixed.
+  // A job the build worker recovers at restart keeps the times and the
+  // progress its record had: it was asked for before the kill, and started
+  // when its log shows cargo ran.
   const events0 = readEventsFile(path.join(state, 'jobs', `${id}.events`));
   const ran = events0.some((e) => e.event === 'log' && /^\$ /.test(e.data.message || ''));
-  const timesTruthful = !ran || (j.started_at !== null && Date.parse(j.created_at) <= postedAt + 1000);
-  if (!timesTruthful) skipOnce(role, 'recovered-times', 'BUG (worker-build/jobs.c job_from_record): a job recovered ' +
-    'after a kill mid-build has started_at null, created_at reset to the recovery time, percent 0 and message ' +
-    '"queued" although its log shows cargo ran; the check "times of a killed job are truthful" is skipped');
-  else if (ran) {
+  assert(Date.parse(j.created_at) <= postedAt + 1000, `created_at is when it was asked for (${j.created_at})`);
+  if (ran) {
+    assert(j.started_at !== null, 'cargo ran: started_at is kept');
     assert(Date.parse(j.started_at) >= Date.parse(j.created_at), 'started_at after created_at');
     assert(Date.parse(j.finished_at) >= Date.parse(j.started_at), 'finished_at after started_at');
     note(role, 'killed jobs with truthful times');
@@ -530,9 +501,8 @@ async function checkBuildAfterKill(role, id, followers, acceptedErrors, postedAt
   await waitFor('no cargo or rustc left', async () => buildProcessesIn(workspace).length === 0, 3000, 50)
     .catch(() => { throw new Error(`cargo or rustc left over: ${buildProcessesIn(workspace)}`); });
   note(role, 'no cargo/rustc left');
-  const { events, bug } = checkEventLog('jobs', id, role);
+  const events = checkEventLog('jobs', id, role);
   note(role, 'event log lines parsed', events.length);
-  if (bug) return j;
   const last = events.at(-1);
   if (j.status === 'success') assertEq(last.event, 'complete', 'the log ends with complete');
   else {
@@ -545,7 +515,7 @@ async function checkBuildAfterKill(role, id, followers, acceptedErrors, postedAt
     sameEvents([...Array(f.from)].map((_, i) => events[i]).concat(f.events), events, `SSE follower from ${f.from}`);
     note(role, 'SSE followers got every event', 1);
     note(role, 'SSE reconnects with Last-Event-ID', f.reconnects);
-    if (f.stalls) skipOnce(role, 'live-stall', BUG_LIVE_STALL);
+    assertEq(f.stalls, 0, 'a live client gets the end of a job cut by the kill without reconnecting');
   }
   const late = await readSse(d.port, `/api/build/status/${id}`, { timeoutMs: 30000 });
   sameEvents(late.events, events, 'a late SSE client');
@@ -633,9 +603,8 @@ async function checkUpgradeAfterKill(u) {
   }
   note(role, `upgrades ended ${rec ? rec.status : 'without a record'}, checked against the chain`);
   chainSpecNow = specAfter;
-  const logged = rec ? checkEventLog('upgrades', id, role) : null;
-  if (rec && !logged.bug) {
-    const events = logged.events;
+  if (rec) {
+    const events = checkEventLog('upgrades', id, role);
     if (a.follower) {
       await a.follower.done;
       sameEvents(a.follower.events, events, `upgrade ${id} SSE follower`);
@@ -858,7 +827,6 @@ function summary() {
       `${r.failures.length} failed${back}`);
     console.log(`     checked: ${checks[role]}`);
     for (const [what, n] of r.notes) console.log(`     ${n} × ${what}`);
-    for (const s of r.skips) console.log(`     SKIP: ${s}`);
   }
   console.log(`     waited ${stableWaitMs} ms in all so that no role was killed within ${STABLE_MS} ms of its last start (restart backoff)`);
 }
