@@ -248,7 +248,7 @@ artifact_store(struct build_job *job, char *err, size_t errlen)
 	format_rfc3339(time(NULL), a->built_at, sizeof(a->built_at));
 	json_decref(job->artifact_extra);
 	job->artifact_extra = json_pack("{s:o}", "provenance",
-	    provenance_collect(&bw.cfg->build, job->features));
+	    provenance_collect(&bw.cfg->build, job->features, job->git_dirty));
 	if (job->kind == JOB_RUNTIME && inspect_runtime(job, dst, err,
 	    errlen) != 0)
 		return -1;

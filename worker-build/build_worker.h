@@ -48,6 +48,7 @@ struct build_job {
 	/* verify_reproducible: a second clean build in its own target dir. */
 	bool verify;
 	int reproducible;			/* -1 not checked, 0 no, 1 yes */
+	int git_dirty;		/* at the start: -1 unknown, 0 clean, 1 dirty */
 	char verify_hash[67];
 	time_t progress_saved_at;
 	TAILQ_ENTRY(build_job) entry;

@@ -19,6 +19,7 @@
 #include "build_worker.h"
 #include "cargo_json.h"
 #include "fsutil.h"
+#include "git_state.h"
 #include "jail.h"
 #include "log.h"
 #include "textutil.h"
@@ -366,6 +367,23 @@ check_free_disk(struct build_job *job)
 	return -1;
 }
 
+/* Taken before cargo runs, so it describes the tree that was built. */
+static void
+note_source_state(struct build_job *job)
+{
+	char why[256], msg[400];
+	job->git_dirty = git_source_dirty(job, why, sizeof(why));
+	if (job->git_dirty < 0)
+		snprintf(msg, sizeof(msg), "source: uncommitted changes "
+		    "unknown (git_dirty null): %s", why);
+	else
+		snprintf(msg, sizeof(msg), "source: %s", job->git_dirty ?
+		    "uncommitted changes to tracked files (git_dirty true): "
+		    "this build cannot be redone from its commit alone" :
+		    "no uncommitted changes to tracked files (git_dirty false)");
+	job_emit_log(job, job->git_dirty > 0 ? "warning" : "info", msg);
+}
+
 /* Installed once at start, before any child exists, so that no exit can
  * slip by unnoticed. */
 void
@@ -397,6 +415,7 @@ cargo_start(struct build_job *job)
 	}
 	if (check_free_disk(job) != 0)
 		return -1;
+	note_source_state(job);
 	snprintf(job->current_crate, sizeof(job->current_crate), "%s",
 	    job->clean ? "cleaning" : "starting cargo");
 	job_emit_progress(job, job->current_crate);

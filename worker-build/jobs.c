@@ -518,6 +518,7 @@ job_record_upload(const struct artifact_info *a, json_t *runtime,
 	job->kind = JOB_RUNTIME;
 	job->status = JOB_SUCCESS;
 	job->reproducible = -1;
+	job->git_dirty = -1;
 	job->created_at = job->started_at = job->finished_at = time(NULL);
 	job->progress.percent = 100;
 	job->progress.finished = true;
@@ -550,6 +551,7 @@ job_create(enum job_kind kind, bool clean, bool verify, const char *features,
 	job->clean = clean || verify;
 	job->verify = verify;
 	job->reproducible = -1;
+	job->git_dirty = -1;
 	snprintf(job->features, sizeof(job->features), "%s", features);
 	snprintf(job->profile, sizeof(job->profile), "%s", profile);
 	job->created_at = time(NULL);
@@ -672,6 +674,7 @@ job_from_record(uint64_t id, json_t *o)
 	job->clean = json_is_true(json_object_get(o, "clean"));
 	job->verify = json_is_true(json_object_get(o, "verify_reproducible"));
 	job->reproducible = -1;
+	job->git_dirty = -1;
 	const char *profile = json_string_value(json_object_get(o, "target"));
 	snprintf(job->profile, sizeof(job->profile), "%s",
 	    profile && strcmp(profile, "debug") == 0 ? "debug" : "release");

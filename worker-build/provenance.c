@@ -131,7 +131,8 @@ git_commit(const struct config_build *b)
 }
 
 json_t *
-provenance_collect(const struct config_build *b, const char *features)
+provenance_collect(const struct config_build *b, const char *features,
+    int git_dirty)
 {
 	json_t *list = json_array();
 	char copy[512];
@@ -140,7 +141,8 @@ provenance_collect(const struct config_build *b, const char *features)
 	for (char *f = strtok_r(copy, ",", &save); f && list;
 	    f = strtok_r(NULL, ",", &save))
 		json_array_append_new(list, json_string(f));
-	return json_pack("{s:o, s:o, s:o, s:o, s:n}", "rustc", rustc_version(b),
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "rustc", rustc_version(b),
 	    "cargo_lock_sha256", lock_sha256(b), "git_commit", git_commit(b),
-	    "features", list ? list : json_array(), "git_dirty");
+	    "features", list ? list : json_array(), "git_dirty", git_dirty < 0 ?
+	    json_null() : json_boolean(git_dirty));
 }
