@@ -390,8 +390,8 @@ test('policy: a benign build reports every jail layer, and sees them from inside
     const jailLines = b.lines.filter((l) => l.startsWith('jail: '));
     for (const l of jailLines) say(`  ${l}`);
     const cmdAt = b.lines.findIndex((l) => l.startsWith('$ '));
-    c.ok(cmdAt >= 0 && b.lines.slice(0, cmdAt).every((l) => l.startsWith('jail: ')) && cmdAt >= 2,
-      'the log starts with what the jail applied, then the cargo command');
+    c.ok(cmdAt >= 0 && b.lines.slice(0, cmdAt).every((l) => l.startsWith('jail: ') || l.startsWith('source: ')) &&
+      cmdAt >= 2, 'the log starts with the source\'s git state and what the jail applied, then the cargo command');
     const line = b.lines.find((l) => /HOSTILE none: ok /.test(l)) || '';
     say(`  inside: ${line.replace(/^.*HOSTILE none: /, '')}`);
     c.ok(line, 'hostile-none reported from inside the jail');
