@@ -245,8 +245,15 @@ test('the page opens on the login panel; a wrong token is refused in the API\'s 
     assertEq(login[1].method, 'POST', 'by POST');
     assertEq(JSON.parse(login[1].body).token, TOKENS.upgrader, 'as {"token": …}');
     await assertTokenKeptNowhere(page);
-    assertClean(page, main);
     await shot(page, 'login-03-logged-in');
+    // A reload with the session alive starts the page at once.
+    const logins = page.requests.filter((r) => r.url.endsWith(`${BASE}api/login`)).length;
+    await page.reload();
+    await page.waitForFunction(() => !document.querySelector('#jobs').textContent.includes('loading'), null, { timeout: 15000 });
+    assert(await page.isHidden('#login-section'), 'no panel while the session lives');
+    assertEq(await page.textContent('#who-name'), 'carol', 'the header names the session from whoami');
+    assertEq(page.requests.filter((r) => r.url.endsWith(`${BASE}api/login`)).length, logins, 'no new login');
+    assertClean(page, main);
   } finally {
     await closePage(page);
   }
