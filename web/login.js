@@ -29,6 +29,7 @@
 
   let busy = false;
   let retryAt = 0;          // after a 429: no login before this time (ms)
+  let refusal = '';         // and the API's words for it
   let retryTimer = null;
   let lastFocus = null;     // where the operator was when the session ended
 
@@ -148,15 +149,14 @@
       const r = $('login-retry');
       if (r) r.textContent = 'You can try again now.';
     }, secs * 1000);
-    return `Too many failed logins from this address: try again at ${clock(retryAt)} (in ${secs} s).`;
+    return `You can try again at ${clock(retryAt)} (in ${secs} s).`;
   }
 
   async function login() {
     if (busy) return;
     if (retryAt > Date.now()) {
       const secs = Math.ceil((retryAt - Date.now()) / 1000);
-      showError('Not yet: rtforge refuses logins from this address for now.',
-        `Try again at ${clock(retryAt)} (in ${secs} s).`);
+      showError(refusal, `Not yet: try again at ${clock(retryAt)} (in ${secs} s).`);
       el.token.focus();
       return;
     }
@@ -175,6 +175,7 @@
       unlock(true);
       return;
     }
+    if (r.status === 429) refusal = r.error;
     showError(r.error, r.status === 429 ? refuseUntil(r.retryAfter || 60) : '');
     // A refused token is of no further use; after a 429 or a network
     // error the same one may work later.

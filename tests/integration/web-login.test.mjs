@@ -391,12 +391,14 @@ test('too many failed logins: the panel shows the API\'s 429 and when to retry',
     assert(/too many failed token checks/.test(text), `the page shows the API's words: ${text}`);
     assert(/^too many failed token checks from this address; try again in \d+ s$/.test(text), `verbatim: ${text}`);
     assert(/try again at .+ \(in \d+ s\)\.$/.test(await page.textContent('#login-retry')), 'and says when to retry');
+    await shot(page, 'login-08-too-many');
     // Enter again before then: the page says to wait, and sends nothing.
     const logins = page.requests.filter((r) => r.url.endsWith('/api/login')).length;
     await typeToken(page, TOKENS.upgrader);
-    await page.waitForFunction(() => /^Try again at/.test(document.querySelector('#login-retry')?.textContent || ''));
+    await page.waitForFunction(() => /^Not yet: try again at .+ \(in \d+ s\)\.$/.test(
+      document.querySelector('#login-retry')?.textContent || ''));
+    assertEq(await page.textContent('#login-error-text'), text, 'still in the API\'s words');
     assertEq(page.requests.filter((r) => r.url.endsWith('/api/login')).length, logins, 'no login sent while refused');
-    await shot(page, 'login-08-too-many');
     await assertTokenKeptNowhere(page);
     assertClean(page, brief);
   } finally {
