@@ -68,10 +68,12 @@ route_build_start(struct evhttp_request *req, bool node)
 		http_reply_error(req, status, "%s", err);
 		return;
 	}
-	json_t *msg = json_pack("{s:s, s:b, s:O}", "kind", node ? "node" :
+	/* "o" takes the reference it is given: a borrowed array is
+	 * incref'd, a new one handed over. */
+	json_t *features = json_object_get(body, "features");
+	json_t *msg = json_pack("{s:s, s:b, s:o}", "kind", node ? "node" :
 	    "runtime", "clean", json_is_true(json_object_get(body, "clean")),
-	    "features", json_object_get(body, "features") ?
-	    json_object_get(body, "features") : json_array());
+	    "features", features ? json_incref(features) : json_array());
 	if (msg && node && json_object_get(body, "target"))
 		json_object_set(msg, "target", json_object_get(body, "target"));
 	if (msg && json_is_true(json_object_get(body, "verify_reproducible")))

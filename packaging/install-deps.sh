@@ -10,7 +10,7 @@ say() { printf 'deps: %s\n' "$*"; }
 
 APT_PACKAGES="build-essential pkg-config libevent-dev libjansson-dev
 libseccomp-dev libcap-dev libsodium-dev libzstd-dev zstd curl cppcheck
-nginx python3-mnemonic chromium coreutils procps psmisc util-linux git
+nginx python3-mnemonic chromium coreutils procps psmisc util-linux git valgrind
 clang libclang-rt-14-dev
 debhelper dpkg-dev fakeroot lintian man-db"
 

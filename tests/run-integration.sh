@@ -11,6 +11,8 @@ stage=$(mktemp -d "/tmp/rtforge-it-$label.XXXXXX")
 spec=node_modules/@substrate/connect/dist/connector/specs/rococo_v2_1.json
 
 cp -a "$repo/bin-asan" "$repo/web" "$stage/"
+# The valgrind build, for valgrind.test.mjs (make check builds it).
+[ ! -d "$repo/bin-vg" ] || cp -a "$repo/bin-vg" "$stage/"
 mkdir -p "$stage/tests" "$stage/$(dirname "$spec")"
 cp -a "$repo/tests/demo-workspace" "$repo/tests/fixtures" "$stage/tests/"
 rm -rf "$stage"/tests/demo-workspace/target "$stage"/tests/fixtures/*/target

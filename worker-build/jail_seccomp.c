@@ -32,6 +32,13 @@ static const unsigned long namespace_flags[] = { CLONE_NEWUSER,
 int
 jail_seccomp(char *msg, size_t len)
 {
+#ifdef RTFORGE_VALGRIND_BUILD
+	/* valgrind runs the jail's child up to exec and cannot load a
+	 * filter: only this build skips the layer, and the log says so. */
+	snprintf(msg, len, "jail: seccomp NOT applied (a valgrind build, "
+	    "bin-vg: valgrind cannot load a filter)");
+	return 0;
+#endif
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int count = 0, r = 0;
 	if (ctx == NULL) {
