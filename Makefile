@@ -192,8 +192,10 @@ reset-state:
 clean:
 	rm -rf obj obj-asan obj-vg bin bin-asan bin-vg bin-fuzz
 
-# libFuzzer harnesses (clang), each run FUZZ_SECONDS from a seed corpus.
+# libFuzzer harnesses (clang), each run FUZZ_SECONDS, or FUZZ_RUNS
+# executions when that is set, from a seed corpus.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 FUZZ_CFLAGS := $(CSTD) -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INCS)
 FUZZ_LIB := $(COMMON_SRC) daemon/sse_format.c daemon/request_check.c \
@@ -204,11 +206,5 @@ bin-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard */*.h)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS) $(JAIL_LIBS)
 
 fuzz: $(FUZZERS)
-	@for f in $(FUZZERS); do \
-		name=$$(basename $$f); dir=tests/work/fuzz/$$name; \
-		mkdir -p $$dir/corpus; cp tests/unit/data/* $$dir/corpus/ 2>/dev/null; \
-		cp packaging/rtforge.json.example $$dir/corpus/; \
-		echo "== $$name for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$$dir/ \
-			-print_final_stats=1 $$dir/corpus 2>&1 | tail -4 || exit 1; \
-	done
+	@FUZZ_SMOKE_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) \
+		FUZZ_DIR=tests/work/fuzz tests/fuzz-smoke.sh

@@ -1,26 +1,38 @@
 #!/bin/sh
-# make check's short fuzzing pass: every libFuzzer harness in bin-fuzz/ for
-# FUZZ_SMOKE_SECONDS (default 5) from the seed corpus `make fuzz` uses. A
-# crash, leak or sanitizer report fails it; the input is kept under
-# tests/work/fuzz-smoke/<harness>/. `make fuzz` runs the same, longer.
+# Runs every libFuzzer harness in bin-fuzz/ from the seed corpus (the unit
+# tests' data and the example config) and prints the executions and the
+# coverage per harness. A crash, leak or sanitizer report fails it; the
+# input is kept under $FUZZ_DIR/<harness>/.
+#   make check: FUZZ_SMOKE_SECONDS (default 5) each, in tests/work/fuzz-smoke
+#   make fuzz:  FUZZ_SECONDS each, or FUZZ_RUNS executions each when set,
+#               in tests/work/fuzz (the corpus grows from run to run)
 set -u
 cd "$(dirname "$0")/.."
 secs=${FUZZ_SMOKE_SECONDS:-5}
+runs_limit=${FUZZ_RUNS:-}
+work=${FUZZ_DIR:-tests/work/fuzz-smoke}
 passed=0
 failed=0
+if [ -n "$runs_limit" ]; then
+	limit="-runs=$runs_limit"
+	what="$runs_limit runs"
+else
+	limit="-max_total_time=$secs"
+	what="${secs} s"
+fi
 for f in bin-fuzz/fuzz_*; do
 	[ -x "$f" ] || continue
 	name=$(basename "$f")
-	dir=tests/work/fuzz-smoke/$name
-	rm -rf "$dir"
+	dir=$work/$name
+	[ -n "${FUZZ_DIR:-}" ] || rm -rf "$dir"
 	mkdir -p "$dir/corpus"
 	cp tests/unit/data/* "$dir/corpus/" 2>/dev/null
 	cp packaging/rtforge.json.example "$dir/corpus/"
-	if "$f" -max_total_time="$secs" -artifact_prefix="$dir/" \
-	    -print_final_stats=1 "$dir/corpus" >"$dir/log" 2>&1; then
+	if "$f" "$limit" -artifact_prefix="$dir/" -print_final_stats=1 \
+	    "$dir/corpus" >"$dir/log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
 		cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1)
-		echo "ok   $name: ${runs:-?} runs in ${secs} s, $cov"
+		echo "ok   $name: ${runs:-?} executions (limit: $what), $cov"
 		passed=$((passed + 1))
 	else
 		echo "FAIL $name (log and crashing input in $dir):"
