@@ -97,6 +97,14 @@ auth_reload(const struct rtforge_config *cfg)
 				kept[i] = true;
 	}
 	sessions_forget_tokens(kept, old);
+	for (size_t i = 0; i < old; i++) {
+		const struct config_token *t = tokens_get((int)i);
+		if (t && !kept[i]) {
+			log_info("token %s is gone or changed: its open event "
+			    "streams end", t->name);
+			sse_end_streams_of(t->name);
+		}
+	}
 	apply_config(cfg);
 }
 

@@ -102,6 +102,9 @@ void sse_on_event(const char *kind, uint64_t job_id, uint64_t event_id,
     const char *name,
     const char *data, size_t data_len);
 size_t sse_subscriber_count(void);
+/* Ends the streams opened with this token (revoked by a reload): the
+ * client's reconnect meets the gate again. */
+void sse_end_streams_of(const char *token);
 
 /* jobs_view.c */
 json_t *jobs_view_list(size_t limit);

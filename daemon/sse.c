@@ -18,6 +18,7 @@
 #include <event2/bufferevent.h>
 #include <event2/http.h>
 
+#include "auth.h"
 #include "front.h"
 #include "jobfile.h"
 #include "log.h"
@@ -37,6 +38,9 @@ struct sse_sub {
 	off_t offset;
 	int fd;
 	bool lagging;
+	/* The token it was opened with ("" when auth is off): a reload that
+	 * revokes that token ends the stream. */
+	char token[CONFIG_TOKEN_NAME_MAX];
 	LIST_ENTRY(sse_sub) entry;
 };
 
@@ -248,6 +252,9 @@ sse_subscribe(struct evhttp_request *req, const char *kind, uint64_t job_id,
 	s->next_id = last_id + 1;
 	s->fd = -1;
 	s->lagging = true;
+	const struct auth_who *who = auth_current();
+	if (who && who->via && strcmp(who->via, "off") != 0)
+		snprintf(s->token, sizeof(s->token), "%s", who->name);
 	LIST_INSERT_HEAD(&subs, s, entry);
 	sub_count++;
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
@@ -257,4 +264,15 @@ sse_subscribe(struct evhttp_request *req, const char *kind, uint64_t job_id,
 	evhttp_send_reply_start(req, 200, "OK");
 	evhttp_connection_set_closecb(s->evcon, sub_closed, s);
 	sub_catch_up(s);
+}
+
+void
+sse_end_streams_of(const char *token)
+{
+	struct sse_sub *s, *next;
+	for (s = LIST_FIRST(&subs); s != NULL; s = next) {
+		next = LIST_NEXT(s, entry);
+		if (s->token[0] && strcmp(s->token, token) == 0)
+			sub_finish(s);
+	}
 }

@@ -409,6 +409,22 @@ restart_role_now(enum role_id id)
 	spawn_role(id);
 }
 
+/* What each role opened or became at start: a reload cannot move it. */
+static const char *
+fixed_at_start(const struct rtforge_config *now,
+    const struct rtforge_config *next)
+{
+	if (strcmp(now->state_dir, next->state_dir) != 0)
+		return "state_dir";
+	if (strcmp(now->libexec_dir, next->libexec_dir) != 0)
+		return "libexec_dir";
+	if (strcmp(now->users.web, next->users.web) != 0 ||
+	    strcmp(now->users.build, next->users.build) != 0 ||
+	    strcmp(now->users.sign, next->users.sign) != 0)
+		return "users";
+	return NULL;
+}
+
 static void
 reload(void)
 {
@@ -428,6 +444,19 @@ reload(void)
 		free(next);
 		return;
 	}
+	const char *fixed = fixed_at_start(sv.cfg, next);
+	if (fixed) {
+		log_warnx("reload refused, keeping the running config: %s cannot "
+		    "change while rtforge runs (the roles hold it open); "
+		    "systemctl restart rtforge to change it", fixed);
+		free(next);
+		return;
+	}
+	if (strcmp(next->node_url, sv.cfg->node_url) != 0 ||
+	    memcmp(&next->sign, &sv.cfg->sign, sizeof(next->sign)) != 0)
+		log_warnx("reload: node_url and sign.* are read by the sign "
+		    "worker once, at start, so the running upgrades and keys "
+		    "are unchanged; systemctl restart rtforge to apply them");
 	bool relisten = strcmp(next->listen_host, sv.cfg->listen_host) != 0 ||
 	    next->listen_port != sv.cfg->listen_port;
 	int fd = -1;

@@ -20,7 +20,9 @@
 #include "log.h"
 
 #define GIT_PATH "/usr/bin/git"
-#define GIT_TIMEOUT_MS 10000
+/* The build worker waits for it (a build is starting, nothing else runs):
+ * short, since its loop is held meanwhile. */
+#define GIT_TIMEOUT_MS 5000
 #define GIT_OUTPUT_MAX 4096	/* enough to see that something changed */
 
 static char *git_env[] = {
@@ -53,6 +55,8 @@ spawn_git(const struct build_job *job, const char **argv, int out_fd,
 		execve(argv[0], (char *const *)argv, git_env);
 		_exit(127);
 	}
+	if (pid > 0)
+		setpgid(pid, pid);	/* whichever of the two runs first */
 	return pid;
 }
 
@@ -112,6 +116,24 @@ read_until_eof(struct capture *out, struct capture *err,
 	return true;
 }
 
+/* Closed pipes do not mean an exit: wait for that too, until the
+ * deadline. */
+static bool
+reaped_by(pid_t pid, int *status, const struct timespec *deadline)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return true;	/* not ours to wait for any more */
+		if (ms_left(deadline) <= 0)
+			return false;
+		struct timespec nap = { 0, 10 * 1000 * 1000 };
+		nanosleep(&nap, NULL);
+	}
+}
+
 /* git's own complaint ("fatal: …") is the last line; the jail's notes
  * come before it. */
 static void
@@ -160,11 +182,14 @@ git_source_dirty(const struct build_job *job, char *why, size_t whylen)
 	if (pid > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &deadline);
 		deadline.tv_sec += GIT_TIMEOUT_MS / 1000;
-		finished = read_until_eof(&o, &e, &deadline);
-		if (!finished)
+		finished = read_until_eof(&o, &e, &deadline) &&
+		    reaped_by(pid, &status, &deadline);
+		if (!finished) {
 			kill(-pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+		}
 	}
 	close(outp[0]);
 	close(errp[0]);

@@ -875,10 +875,13 @@ terminal_from_record(json_t *rec, enum job_status status, const char **name)
 		json_object_set(o, kind && strcmp(kind, "node") == 0 ?
 		    "binary_path" : "wasm_path", json_object_get(art, "path"));
 		if (json_is_true(json_object_get(rec, "verify_reproducible"))) {
-			json_object_set(o, "reproducible", json_object_get(rec,
-			    "reproducible"));
-			json_object_set(o, "verify_hash", json_object_get(rec,
+			/* As emit_terminal() says it: a boolean and a string. */
+			const char *vh = json_string_value(json_object_get(rec,
 			    "verify_hash"));
+			json_object_set_new(o, "reproducible", json_boolean(
+			    json_is_true(json_object_get(rec, "reproducible"))));
+			json_object_set_new(o, "verify_hash", json_string(vh ?
+			    vh : ""));
 		}
 		*name = "complete";
 		return o;
@@ -896,9 +899,10 @@ static void
 end_log_of_finished(uint64_t id, json_t *rec, enum job_status status)
 {
 	char name[32] = "";
-	json_t *last = last_event(id, name, sizeof(name));
-	json_decref(last);
-	if (last != NULL && jobfile_event_is_terminal(name))
+	/* A torn tail first, so the last whole line is what is judged. */
+	uint64_t next = recover_event_count(id) + 1;
+	json_decref(last_event(id, name, sizeof(name)));
+	if (name[0] && jobfile_event_is_terminal(name))
 		return;
 	const char *end_name = NULL;
 	json_t *end = terminal_from_record(rec, status, &end_name);
@@ -909,8 +913,7 @@ end_log_of_finished(uint64_t id, json_t *rec, enum job_status status)
 		    "record cannot make one; left as it is", id);
 		return;
 	}
-	struct build_job job = { .id = id,
-		.next_event_id = recover_event_count(id) + 1 };
+	struct build_job job = { .id = id, .next_event_id = next };
 	log_warnx("job %" PRIu64 ": finished (%s) but its event log had no "
 	    "end (stopped between the two writes); end event added", id,
 	    job_status_name(status));

@@ -216,17 +216,34 @@ upgrade_finish(struct upgrade *u, bool success, const char *error)
 void
 upgrade_lost(struct upgrade *u, const char *error)
 {
-	if (!u->sent) {
-		upgrade_finish(u, false, error);
+	char msg[UPGRADE_ERR_MAX];
+	const char *why = error ? error : "rtforge lost track of the upgrade";
+	if (!u->sent && u->part > 1) {
+		snprintf(msg, sizeof(msg), "%s; the second extrinsic was not "
+		    "taken by the node, so the code is unchanged; the first (%s) "
+		    "is in block "
+		    "#%u", why, u->type == UPGRADE_TYPE_AUTHORIZE ?
+		    "the authorization" : "the preimage", u->best_number);
+		upgrade_finish(u, false, msg);
 		return;
 	}
-	char msg[UPGRADE_ERR_MAX];
+	if (!u->sent) {
+		upgrade_finish(u, false, why);
+		return;
+	}
 	char *tx = upgrade_hex(u->tx_hash, 32);
-	snprintf(msg, sizeof(msg), "%s; the extrinsic %s was sent to the node "
-	    "and may or may not be on chain: look for it in the blocks after "
-	    "#%u (GET /api/chain shows the runtime the chain runs) before "
-	    "retrying", error ? error : "rtforge lost track of the upgrade",
-	    tx ? tx : "(hash unknown)", u->best_number);
+	if (u->block_hash[0])
+		snprintf(msg, sizeof(msg), "%s; the extrinsic %s is in block "
+		    "#%u (%s), but rtforge could not finish checking it: look "
+		    "at that block's events and GET /api/chain before retrying",
+		    why, tx ? tx : "(hash unknown)", u->block_number,
+		    u->block_hash);
+	else
+		snprintf(msg, sizeof(msg), "%s; the extrinsic %s was sent to "
+		    "the node and may or may not be on chain: look for it in "
+		    "the blocks after #%u (GET /api/chain shows the runtime the "
+		    "chain runs) before retrying", why, tx ? tx :
+		    "(hash unknown)", u->best_number);
 	free(tx);
 	finish_as(u, "unknown", msg);
 }

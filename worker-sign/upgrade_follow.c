@@ -488,6 +488,9 @@ start_part2(struct upgrade *u)
 	u->block_hash[0] = '\0';
 	u->xt_index = -1;
 	u->best_number = after;
+	/* Until the second goes out, the first is all that is on chain, and
+	 * it does not change the code. */
+	u->sent = false;
 	submit(u);
 }
 
@@ -502,11 +505,15 @@ submitted(json_t *result, enum rpc_status status, const char *error,
 	if (status != RPC_OK) {
 		free(mine);
 		json_object_set_new(u->record, "check", json_string("submit"));
-		/* The node's own refusal means its pool does not hold it; a
+		/* The node's own refusal, a node that could not be reached or
+		 * a call refused before it left: its pool does not hold it. A
 		 * lost answer means it may. */
-		if (status == RPC_ERR_REMOTE)
-			upgrade_finish(u, false, error);
-		else
+		if (status == RPC_ERR_REMOTE || status == RPC_ERR_UNREACHABLE ||
+		    status == RPC_ERR_BAD_CALL) {
+			u->sent = false;
+			json_object_del(u->record, "submitted");
+			upgrade_lost(u, error);
+		} else
 			upgrade_lost(u, error);
 		return;
 	}
@@ -533,6 +540,8 @@ submit(struct upgrade *u)
 	if (hex == NULL || upgrade_rpc_hex("author_submitExtrinsic", NULL, hex,
 	    RPC_ANSWER_SMALL, submitted, u) == 0) {
 		u->sent = before;
+		if (!before)
+			json_object_del(u->record, "submitted");
 		upgrade_lost(u, hex == NULL ? "out of memory before submitting "
 		    "it; it was not sent" : "cannot ask the node (out of memory "
 		    "or stopping); it was not sent");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static int dirfd_ = -1;
  * once it is connected: its open streams and "wait" requests end. */
 static struct recovered {
 	uint64_t id, event_id;
+	const char *name;	/* "error" or "complete" */
 	char *text;
 } recovered[RECOVERED_MAX];
 static size_t recovered_count;
@@ -188,12 +190,18 @@ upgrade_store_blob(uint64_t id, const char *suffix, const uint8_t *data,
 	return replace_file(name, data, len);
 }
 
+struct log_end {
+	uint64_t last;
+	bool terminal;		/* the last event ends the stream */
+};
+
 static int
 note_event_id(const struct job_event *ev, void *ctx)
 {
-	uint64_t *last = ctx;
-	if (ev->id > *last)
-		*last = ev->id;
+	struct log_end *end = ctx;
+	if (ev->id > end->last)
+		end->last = ev->id;
+	end->terminal = jobfile_event_is_terminal(ev->name);
 	return 0;
 }
 
@@ -201,19 +209,20 @@ note_event_id(const struct job_event *ev, void *ctx)
  * each event is appended, so a crash can leave it one event behind; a torn
  * last line is cut off here, before anything is appended after it. */
 static uint64_t
-events_next_id(uint64_t id, uint64_t from_record)
+events_next_id(uint64_t id, uint64_t from_record, bool *ended)
 {
 	char file[STORE_NAME_MAX], err[128];
-	uint64_t last = 0;
+	struct log_end seen = { 0, false };
 	off_t end = 0;
 	snprintf(file, sizeof(file), "%" PRIu64 ".events", id);
+	*ended = false;
 	int fd = openat(dirfd_, file, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return from_record;
 	struct stat st;
 	int r;
 	while ((r = jobfile_read_events(fd, &end, 0, JOB_EVENT_LINE_MAX,
-	    note_event_id, &last, err, sizeof(err))) > 0)
+	    note_event_id, &seen, err, sizeof(err))) > 0)
 		;
 	/* A malformed whole line is left as it is (the front reports it);
 	 * only a tail with no newline is an append cut short. */
@@ -228,7 +237,8 @@ events_next_id(uint64_t id, uint64_t from_record)
 			    id);
 	}
 	close(fd);
-	return last + 1 > from_record ? last + 1 : from_record;
+	*ended = r >= 0 && seen.terminal;
+	return seen.last + 1 > from_record ? seen.last + 1 : from_record;
 }
 
 /* A record a crash left mid-flight: whether its extrinsic landed is not
@@ -249,8 +259,9 @@ end_interrupted(uint64_t id, json_t *rec)
 	    "chain's blocks before retrying" : ", so it is safe to retry");
 	json_int_t stored = json_integer_value(json_object_get(rec,
 	    "next_event_id"));
+	bool ended;
 	json_int_t next = stored > 0 ? (json_int_t)events_next_id(id,
-	    (uint64_t)stored) : 0;
+	    (uint64_t)stored, &ended) : 0;
 	json_object_set_new(rec, "status", json_string(tx ? "unknown" :
 	    "failed"));
 	json_object_set_new(rec, "success", json_false());
@@ -266,7 +277,7 @@ end_interrupted(uint64_t id, json_t *rec)
 		json_object_set_new(rec, "next_event_id", json_integer(next + 1));
 		if (recovered_count < RECOVERED_MAX) {
 			recovered[recovered_count++] = (struct recovered){ id,
-			    (uint64_t)next, text };
+			    (uint64_t)next, "error", text };
 			text = NULL;
 		}
 	}
@@ -276,6 +287,47 @@ end_interrupted(uint64_t id, json_t *rec)
 	    "upgrade_interrupted", "upgrade_id", (json_int_t)id, "status",
 	    tx ? "unknown" : "failed", "detail", msg));
 	log_warnx("upgrade %" PRIu64 ": %s", id, msg);
+}
+
+/* finish_as() saves the record before it appends the end event: a crash
+ * between the two leaves a finished upgrade whose stream never ends. The
+ * end is made from the record, in the shape the live one has. */
+static void
+end_log_of_finished(uint64_t id, json_t *rec)
+{
+	const char *status = json_string_value(json_object_get(rec, "status"));
+	json_int_t stored = json_integer_value(json_object_get(rec,
+	    "next_event_id"));
+	bool ended = false;
+	if (status == NULL || strcmp(status, "running") == 0 || stored <= 0)
+		return;
+	uint64_t next = events_next_id(id, (uint64_t)stored, &ended);
+	if (ended)
+		return;
+	bool success = json_is_true(json_object_get(rec, "success"));
+	json_t *ev = json_pack("{s:s, s:O?, s:O?, s:b, s:O?, s:O?, s:O?}",
+	    "status", status, "tx_hash", json_object_get(rec, "tx_hash"),
+	    "block_hash", json_object_get(rec, "block_hash"), "success",
+	    success, "events", json_object_get(rec, "events"), "error",
+	    json_object_get(rec, "error"), "block_number",
+	    json_object_get(rec, "block_number"));
+	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+	json_decref(ev);
+	if (text && upgrade_store_event(id, next, success ? "complete" : "error",
+	    text) == 0) {
+		log_warnx("upgrade %" PRIu64 ": finished (%s) but its event log "
+		    "had no end (stopped between the two writes); end event "
+		    "added", id, status);
+		json_object_set_new(rec, "next_event_id", json_integer(
+		    (json_int_t)next + 1));
+		upgrade_store_save(id, rec);
+		if (recovered_count < RECOVERED_MAX) {
+			recovered[recovered_count++] = (struct recovered){ id,
+			    next, success ? "complete" : "error", text };
+			text = NULL;
+		}
+	}
+	free(text);
 }
 
 int
@@ -303,8 +355,10 @@ upgrade_store_open(const char *state_dir, char *err, size_t errlen)
 		if (rec == NULL)
 			log_warnx("upgrade %" PRIu64 ": its record is unreadable "
 			    "or torn; left as it is", ids[i]);
-		else
+		else {
 			end_interrupted(ids[i], rec);
+			end_log_of_finished(ids[i], rec);
+		}
 		json_decref(rec);
 	}
 	if (count > 0)
@@ -318,7 +372,7 @@ upgrade_store_replay_recovered(void (*fn)(uint64_t upgrade_id,
     uint64_t event_id, const char *name, const char *json))
 {
 	for (size_t i = 0; i < recovered_count; i++) {
-		fn(recovered[i].id, recovered[i].event_id, "error",
+		fn(recovered[i].id, recovered[i].event_id, recovered[i].name,
 		    recovered[i].text);
 		free(recovered[i].text);
 	}

@@ -252,6 +252,11 @@ test('kill -9 of the build worker fails the job with a reason and leaves no carg
   const r = (await post('/api/build/runtime', { clean: true })).json;
   await waitProgress(r.job_id, 5);
   assert(buildProcessesIn(workspace).length > 0, 'cargo is running');
+  // A client connected live across the kill: the restarted worker's end
+  // event must reach it without a reconnect.
+  const live = readSse(d.port, `/api/build/status/${r.job_id}`, { timeoutMs: 20000 })
+    .catch((e) => ({ failed: e }));
+  await sleep(300);
   const oldPid = (await d.health()).roles.build.status.pid;
   process.kill(oldPid, 'SIGKILL');
   const killedAt = Date.now();
@@ -267,6 +272,9 @@ test('kill -9 of the build worker fails the job with a reason and leaves no carg
   const s = await readSse(d.port, `/api/build/status/${r.job_id}`);
   assertEq(s.events.at(-1).event, 'error', 'its stream ends with error');
   checkContiguous(s.events, 1, 'stream after the kill');
+  const l = await live;
+  assert(!l.failed, `the live client got the end without reconnecting (${l.failed && l.failed.message})`);
+  assertEq(JSON.stringify(l.events), JSON.stringify(s.events), 'the live client saw the whole log, end included');
 });
 
 test('a daemon restart keeps jobs, logs and artifacts', async () => {

@@ -1,7 +1,8 @@
 // The systemd notify protocol, spoken by the supervisor itself: READY,
 // STATUS from the build worker, WATCHDOG pings and STOPPING, received on a
 // real AF_UNIX datagram socket the way systemd receives them; and a SIGHUP
-// reload that keeps SSE clients and the running build.
+// reload that keeps SSE clients and the running build, and ends the
+// streams of a token it revokes.
 // Usage: node notify.test.mjs --root STAGE --label NAME [--user USER]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -100,8 +101,38 @@ function hashToken(token) {
   return JSON.parse(out).hash;
 }
 
-test('SIGHUP reloads the config (RELOADING, then READY) while an SSE client and a build go on', async () => {
+// An SSE client of a job: its events, as they come, and whether the server
+// ended the stream. Never rejects (an error is recorded), so a failing
+// connection fails the test's assertions instead of the process.
+function follow(port, urlPath, headers) {
+  const f = { events: [], ended: false, error: null };
+  f.done = new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers }, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        buf += c;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const id = /^id: (\d+)$/m.exec(block);
+          const ev = /^event: (\S+)$/m.exec(block);
+          if (id) f.events.push({ id: Number(id[1]), event: ev && ev[1] });
+        }
+      });
+      res.on('end', () => { f.ended = true; resolve(); });
+      res.on('error', (e) => { f.error = e; f.ended = true; resolve(); });
+    });
+    req.on('error', (e) => { f.error = e; f.ended = true; resolve(); });
+    f.req = req;
+  });
+  return f;
+}
+
+test('SIGHUP reloads the config (RELOADING, then READY): an SSE client and a build go on; a revoked token\'s stream ends', async () => {
   const { dir, sock, listener, lines, state } = setUp('reload', 'state-reload');
+  const KEEP = 'keeper.reload-secret-0123456789abcdef';
   const OLD = 'before.reload-secret-0123456789abcdef';
   const NEW = 'after.reload-secret-0123456789abcdefg';
   const cfg = path.join(dir, 'rtforge.json');
@@ -109,10 +140,12 @@ test('SIGHUP reloads the config (RELOADING, then READY) while an SSE client and 
     fs.writeFileSync(cfg, JSON.stringify({ auth: { tokens } }));
     fs.chmodSync(cfg, 0o644);
   };
-  write([{ name: 'before', role: 'builder', hash: hashToken(OLD) }]);
+  const keeper = { name: 'keeper', role: 'builder', hash: hashToken(KEEP) };
+  write([keeper, { name: 'before', role: 'viewer', hash: hashToken(OLD) }]);
   const port = await freePort();
   const auth = (t) => ({ Authorization: `Bearer ${t}` });
   let daemon;
+  const streams = [];
   try {
     await waitFor(() => lines.includes('listening'), 5000, 'the notify listener');
     fs.chmodSync(sock, 0o777);
@@ -123,45 +156,28 @@ test('SIGHUP reloads the config (RELOADING, then READY) while an SSE client and 
     daemon = user ?
       spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--', bin, ...argv], { env, stdio: 'ignore' }) :
       spawn(bin, argv, { env, stdio: 'ignore' });
-    const until = Date.now() + 15000;
-    while (!lines.some((l) => l.startsWith('READY=1')) && Date.now() < until) await sleep(50);
+    await waitFor(() => lines.some((l) => l.startsWith('READY=1')), 15000, 'READY=1');
     for (let i = 0; i < 100; i++) {
       const h = await request(port, 'GET', '/healthz').catch(() => null);
       if (h && h.json && h.json.roles.build.status) break;
       await sleep(50);
     }
-    const r = await request(port, 'POST', '/api/build/runtime', { body: { clean: true }, headers: auth(OLD) });
+    const r = await request(port, 'POST', '/api/build/runtime', { body: { clean: true }, headers: auth(KEEP) });
     assert(r.status === 202, `build accepted (${r.text})`);
-    // One SSE client for the whole test; it must never be dropped.
-    const events = [];
-    let ended = false;
-    const stream = new Promise((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path: r.json.sse_endpoint, headers: auth(OLD) }, (res) => {
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => {
-          buf += c;
-          let i;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const id = /^id: (\d+)$/m.exec(block);
-            const ev = /^event: (\S+)$/m.exec(block);
-            if (id) events.push({ id: Number(id[1]), event: ev && ev[1] });
-          }
-        });
-        res.on('end', () => { ended = true; resolve(); });
-      });
-      req.on('error', reject);
-    });
-    await waitFor(() => events.length >= 3 || ended, 60000, `three build events (got ${events.length})`);
-    write([{ name: 'after', role: 'builder', hash: hashToken(NEW) }]);
+    // Two clients of the build: one whose token stays, one whose token the
+    // reload removes.
+    const kept = follow(port, r.json.sse_endpoint, auth(KEEP));
+    const revoked = follow(port, r.json.sse_endpoint, auth(OLD));
+    streams.push(kept, revoked);
+    await waitFor(() => (kept.events.length >= 3 && revoked.events.length >= 3) || kept.ended, 60000,
+      `three build events on both streams (got ${kept.events.length}, ${revoked.events.length})`);
+    assert(!kept.ended && !revoked.ended, `both streams open before the reload (${kept.error || revoked.error || ''})`);
+    const sign = (await request(port, 'GET', '/healthz', { headers: auth(KEEP) })).json.roles.sign.status.pid;
+    write([keeper, { name: 'after', role: 'builder', hash: hashToken(NEW) }]);
     const readyBefore = lines.filter((l) => l.startsWith('READY=1')).length;
     daemon.kill('SIGHUP');
-    const until2 = Date.now() + 10000;
-    while (lines.filter((l) => l.startsWith('READY=1')).length <= readyBefore && Date.now() < until2) await sleep(50);
+    await waitFor(() => lines.filter((l) => l.startsWith('READY=1')).length > readyBefore, 10000, 'READY=1 again');
     assert(lines.some((l) => l.startsWith('RELOADING=1')), `RELOADING=1 sent: ${lines}`);
-    assert(lines.filter((l) => l.startsWith('READY=1')).length > readyBefore, `READY=1 again after the reload: ${lines}`);
     // The new config is in force in the front: the new token works, the old does not.
     let now = null;
     for (let i = 0; i < 50; i++) {
@@ -171,15 +187,21 @@ test('SIGHUP reloads the config (RELOADING, then READY) while an SSE client and 
     }
     assertEq(now.status, 200, `the new token after the reload (${now.text})`);
     assertEq((await request(port, 'GET', '/api/whoami', { headers: auth(OLD) })).status, 401, 'the removed token');
-    const seen = events.length;
-    await waitFor(() => events.length > seen + 2 || ended, 60000, 'events after the reload');
-    assert(!ended || events[events.length - 1].event === 'complete', 'the stream was not cut by the reload');
-    assert(events.length > seen, 'events kept coming to the same client after the reload');
-    events.forEach((e, i) => assertEq(e.id, i + 1, 'no event missed or repeated'));
+    await waitFor(() => revoked.ended, 10000, 'the revoked token\'s stream to end');
+    assert(!revoked.events.some((e) => e.event === 'complete' || e.event === 'error'),
+      'it was ended by the reload, not by the build');
+    const seen = kept.events.length;
+    await waitFor(() => kept.events.length > seen + 2 || kept.ended, 60000, 'events after the reload');
+    assert(!kept.ended || kept.events.at(-1).event === 'complete', `the kept stream was not cut by the reload (${kept.error || ''})`);
+    assert(kept.events.length > seen, 'events kept coming to the same client after the reload');
+    kept.events.forEach((e, i) => assertEq(e.id, i + 1, 'no event missed or repeated'));
+    const after = (await request(port, 'GET', '/healthz', { headers: auth(KEEP) })).json.roles.sign.status.pid;
+    assertEq(after, sign, 'the sign worker was not restarted by the reload');
     const cancel = await request(port, 'DELETE', `/api/build/jobs/${r.json.job_id}`, { headers: auth(NEW) });
     assert([200, 202, 409].includes(cancel.status), `the build, still there, is cancelled (${cancel.text})`);
-    await Promise.race([stream, sleep(30000).then(() => { throw new Error('the stream did not end after the cancel'); })]);
+    await waitFor(() => kept.ended, 30000, 'the stream to end after the cancel');
   } finally {
+    for (const f of streams) if (f.req) f.req.destroy();
     if (daemon) daemon.kill('SIGKILL');
     listener.kill();
   }

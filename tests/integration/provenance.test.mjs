@@ -68,6 +68,7 @@ test('a committed git tree: "no uncommitted changes" (git_dirty false), asked be
 });
 
 test('a tracked file changed after the commit: a warning (git_dirty true); an untracked file alone does not count', async () => {
+  if (!ws) ws = gitWorkspace();
   fs.writeFileSync(path.join(ws, 'untracked-note.txt'), 'not part of the build\n');
   fs.chmodSync(path.join(ws, 'untracked-note.txt'), 0o644);
   await withDaemon('untracked', ws, async (d) => {
@@ -92,6 +93,34 @@ test('not a git tree: unknown (git_dirty null), with git\'s reason', async () =>
     const line = await sourceLine(d);
     assertEq(line.level, 'info', 'level');
     assert(/unknown \(git_dirty null\): .*not a git repository/i.test(line.message), line.message);
+  });
+});
+
+test('a built artifact records git_commit and git_dirty in its provenance (root pass: a real build)', async () => {
+  if (user) {
+    console.log(`skip [${label}] provenance of a real build: runs once, in the root pass (a clean build takes a minute)`);
+    return;
+  }
+  // Beside the demo workspace, so its build script finds the chain spec
+  // at the same relative path.
+  const demo = path.join(root, 'tests/git-demo-workspace');
+  fs.cpSync(path.join(root, 'tests/demo-workspace'), demo, { recursive: true,
+    filter: (src) => !src.split(path.sep).includes('target') });
+  git(demo, 'init', '-q');
+  git(demo, 'add', '-A');
+  git(demo, 'commit', '-q', '-m', 'demo');
+  const head = git(demo, 'rev-parse', 'HEAD').trim();
+  execFileSync('chmod', ['-R', 'a+rX', demo]);
+  await withDaemon('artifact', demo, async (d) => {
+    const r = await request(d.port, 'POST', '/api/build/runtime', { body: {} });
+    assertEq(r.status, 202, `build accepted (${r.text})`);
+    const s = await readSse(d.port, r.json.sse_endpoint, { timeoutMs: 600000 });
+    assertEq(s.events.at(-1).event, 'complete', `the build completes: ${JSON.stringify(s.events.at(-1))}`);
+    const art = (await request(d.port, 'GET', '/api/build/artifacts')).json.runtime_wasm;
+    const p = art && art.provenance;
+    assert(p, `the artifact has a provenance: ${JSON.stringify(art)}`);
+    assertEq(p.git_commit, head, 'git_commit is the tree\'s HEAD');
+    assertEq(p.git_dirty, false, 'git_dirty: the tree was committed');
   });
 });
 

@@ -233,6 +233,65 @@ test_recovery_event_after_the_last_one(void)
 	json_decref(after);
 }
 
+static char replayed_name[16];
+static uint64_t replayed_event;
+
+static void
+note_replay(uint64_t upgrade_id, uint64_t event_id, const char *name,
+    const char *json)
+{
+	(void)upgrade_id;
+	(void)json;
+	snprintf(replayed_name, sizeof(replayed_name), "%s", name);
+	replayed_event = event_id;
+}
+
+/* A finished record whose log lost its end event (a crash between the
+ * record and the event) gets the end back, made from the record. */
+static void
+test_finished_upgrade_gets_its_end(void)
+{
+	char err[256], path[256];
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	uint64_t id = upgrade_store_take_id();
+	json_t *rec = json_pack("{s:I, s:s, s:b, s:s, s:s, s:I}", "upgrade_id",
+	    (json_int_t)id, "status", "success", "success", 1, "tx_hash",
+	    "0xab", "block_hash", "0xcd", "next_event_id", (json_int_t)3);
+	CHECK(upgrade_store_save(id, rec) == 0);
+	json_decref(rec);
+	for (uint64_t e = 1; e <= 2; e++)
+		CHECK(upgrade_store_event(id, e, "step", "{\"step\":\"x\"}") ==
+		    0);
+	upgrade_store_close();
+
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	replayed_name[0] = '\0';
+	upgrade_store_replay_recovered(note_replay);
+	CHECK_STR(replayed_name, "complete");
+	CHECK(replayed_event == 3);
+	upgrade_store_close();
+	snprintf(path, sizeof(path), "%s/upgrades/%llu.events", state,
+	    (unsigned long long)id);
+	size_t len;
+	char *log = fs_read_capped(path, 1 << 20, &len);
+	CHECK(log && strstr(log, "\n3 complete {") != NULL);
+	CHECK(log && strstr(log, "\"tx_hash\":\"0xab\"") != NULL);
+	free(log);
+	json_t *after = jobfile_load_record_in(state, JOBFILE_UPGRADES, id);
+	CHECK(json_integer_value(json_object_get(after, "next_event_id")) ==
+	    4);
+	CHECK_STR(json_string_value(json_object_get(after, "status")),
+	    "success");
+	json_decref(after);
+
+	/* Once ended, a restart adds nothing. */
+	CHECK(upgrade_store_open(state, err, sizeof(err)) == 0);
+	replayed_name[0] = '\0';
+	upgrade_store_replay_recovered(note_replay);
+	CHECK_STR(replayed_name, "");
+	upgrade_store_close();
+}
+
 static void
 test_unusable_directory(void)
 {
@@ -262,6 +321,7 @@ main(void)
 	RUN(test_record_events_audit_blob);
 	RUN(test_restart_ends_interrupted_upgrades);
 	RUN(test_recovery_event_after_the_last_one);
+	RUN(test_finished_upgrade_gets_its_end);
 	RUN(test_unusable_directory);
 	CHECK(fs_remove_tree(state) == 0);
 	return testlib_summary();
