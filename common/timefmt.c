@@ -25,6 +25,12 @@ parse_rfc3339(const char *s, time_t *out)
 	time_t t = timegm(&tm);
 	if (t == (time_t)-1)
 		return -1;
+	/* strptime takes Feb 31 or a 60th second and timegm moves them on:
+	 * only a time that prints back the same is the time it says. */
+	char back[32];
+	format_rfc3339(t, back, sizeof(back));
+	if (strcmp(back, s) != 0)
+		return -1;
 	*out = t;
 	return 0;
 }

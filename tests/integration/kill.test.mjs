@@ -186,7 +186,7 @@ function readEventsFile(file) {
 // A job's or upgrade's event log: parses line by line, ids 1.. contiguous,
 // one terminal event and it is the last.
 const CONN_MS = 5000;
-function checkEventLog(kind, id, role) {
+function checkEventLog(kind, id) {
   const events = readEventsFile(path.join(state, kind, `${id}.events`));
   events.forEach((e, i) => assertEq(e.id, i + 1, `${kind}/${id}.events: id of line ${i + 1}`));
   assert(events.length > 0, `${kind}/${id}.events has events`);
@@ -501,7 +501,7 @@ async function checkBuildAfterKill(role, id, followers, acceptedErrors, postedAt
   await waitFor('no cargo or rustc left', async () => buildProcessesIn(workspace).length === 0, 3000, 50)
     .catch(() => { throw new Error(`cargo or rustc left over: ${buildProcessesIn(workspace)}`); });
   note(role, 'no cargo/rustc left');
-  const events = checkEventLog('jobs', id, role);
+  const events = checkEventLog('jobs', id);
   note(role, 'event log lines parsed', events.length);
   const last = events.at(-1);
   if (j.status === 'success') assertEq(last.event, 'complete', 'the log ends with complete');
@@ -604,7 +604,7 @@ async function checkUpgradeAfterKill(u) {
   note(role, `upgrades ended ${rec ? rec.status : 'without a record'}, checked against the chain`);
   chainSpecNow = specAfter;
   if (rec) {
-    const events = checkEventLog('upgrades', id, role);
+    const events = checkEventLog('upgrades', id);
     if (a.follower) {
       await a.follower.done;
       sameEvents(a.follower.events, events, `upgrade ${id} SSE follower`);
